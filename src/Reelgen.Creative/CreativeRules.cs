@@ -1,0 +1,33 @@
+namespace Reelgen.Creative;
+
+/// <summary>Limits and defaults of a creative, in one place.</summary>
+public static class CreativeRules
+{
+    public const int DefaultWidth = 1280;
+    public const int DefaultHeight = 720;
+    public const int DefaultFps = 25;
+    public const int MaxFps = 60;
+    public const int MaxLongSide = 3840;
+    public const int MaxShortSide = 2160;
+    public const int MaxScenes = 500;
+    public const int MaxTracksPerScene = 100;
+    public const double MaxSceneMs = 60 * 60 * 1000;
+    public const double MaxVolume = 4;
+    public const int MaxTextLength = 20_000;
+    public const string DefaultBackground = "#000000";
+
+    /// <summary>True for <c>#RRGGBB</c> and <c>#RRGGBBAA</c>.</summary>
+    public static bool IsColor(string? value) =>
+        value is not null && value.Length is 7 or 9 && value[0] == '#' && value.Skip(1).All(char.IsAsciiHexDigit);
+
+    /// <summary>Tracks that have a length of their own: speech, a clip, a sound that does not loop.</summary>
+    public static bool HasIntrinsicDuration(Track track) => track.Type switch
+    {
+        TrackTypes.Actor or TrackTypes.Video => true,
+        TrackTypes.Audio => track.Loop != true,
+        _ => false,
+    };
+
+    /// <summary>Tracks that draw pixels.</summary>
+    public static bool IsVisual(Track track) => track.Type is not TrackTypes.Audio;
+}

@@ -1,0 +1,238 @@
+using System.Text.Json;
+
+namespace Reelgen.Creative;
+
+/// <summary>
+/// Checks a job request before it is accepted. Every problem is reported under the JSON path of the field
+/// (<c>videoCreative.scenes[1].tracks[0].imageUrl</c>), so a client can point at it.
+/// </summary>
+public sealed class CreativeValidator
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    /// <summary>Known actor names; null accepts any.</summary>
+    public Func<string, bool>? ActorExists { get; init; }
+
+    /// <summary>Known voice ids; null accepts any.</summary>
+    public Func<string, bool>? VoiceExists { get; init; }
+
+    /// <summary>Validates a whole job request; an empty result means valid.</summary>
+    public Dictionary<string, string[]> Validate(VideoGenerationJobRequest request)
+    {
+        _errors.Clear();
+        if (request.VideoCreative is null)
+            Add("videoCreative", "is required.");
+        else
+            ValidateCreative(request.VideoCreative, "videoCreative", DynamicVariables.Merge(request));
+        ValidateVariables(request.DynamicVariables, "dynamicVariables");
+        ValidateVariables(request.VideoCreative?.DynamicVariables, "videoCreative.dynamicVariables");
+        return Result();
+    }
+
+    /// <summary>Validates a creative alone (local rendering), with its own variables.</summary>
+    public Dictionary<string, string[]> Validate(VideoCreative creative, IReadOnlyDictionary<string, JsonElement> variables)
+    {
+        _errors.Clear();
+        ValidateCreative(creative, "videoCreative", variables);
+        return Result();
+    }
+
+    private Dictionary<string, string[]> Result() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    private void Add(string path, string message)
+    {
+        if (!_errors.TryGetValue(path, out var list))
+            _errors[path] = list = [];
+        list.Add(message);
+    }
+
+    private void ValidateVariables(Dictionary<string, JsonElement>? variables, string path)
+    {
+        foreach (var (key, value) in variables ?? [])
+        {
+            if (!DynamicVariables.IsScalar(value))
+                Add($"{path}.{key}", "must be a string, number or boolean.");
+        }
+    }
+
+    private void ValidateCreative(VideoCreative creative, string path, IReadOnlyDictionary<string, JsonElement> variables)
+    {
+        var settings = creative.Settings;
+        if (settings?.VideoSize is { } size)
+        {
+            var p = $"{path}.settings.videoSize";
+            if (size.Width < 2 || size.Height < 2)
+                Add(p, "width and height must be at least 2 pixels.");
+            else if (size.Width % 2 != 0 || size.Height % 2 != 0)
+                Add(p, $"width and height must be even (H.264 with yuv420p needs even sizes); got {size.Width}x{size.Height}.");
+            else if (Math.Max(size.Width, size.Height) > CreativeRules.MaxLongSide || Math.Min(size.Width, size.Height) > CreativeRules.MaxShortSide)
+                Add(p, $"is at most 3840x2160 (or 2160x3840); got {size.Width}x{size.Height}.");
+        }
+        if (settings?.Fps is { } fps && (fps < 1 || fps > CreativeRules.MaxFps))
+            Add($"{path}.settings.fps", $"must be between 1 and {CreativeRules.MaxFps}.");
+        if (settings?.BackgroundColor is { } bg && !CreativeRules.IsColor(bg))
+            Add($"{path}.settings.backgroundColor", "must be a colour written #RRGGBB.");
+        if (settings?.Name is { Length: > 500 })
+            Add($"{path}.settings.name", "is at most 500 characters.");
+
+        if (creative.Scenes is not { Count: > 0 } scenes)
+        {
+            Add($"{path}.scenes", "needs at least one scene.");
+            return;
+        }
+        if (scenes.Count > CreativeRules.MaxScenes)
+            Add($"{path}.scenes", $"has {scenes.Count} scenes; at most {CreativeRules.MaxScenes} are allowed.");
+        for (var i = 0; i < scenes.Count; i++)
+        {
+            if (scenes[i] is null)
+                Add($"{path}.scenes[{i}]", "must be an object.");
+            else
+                ValidateScene(scenes[i], $"{path}.scenes[{i}]", i, variables);
+        }
+    }
+
+    private void ValidateScene(Scene scene, string path, int index, IReadOnlyDictionary<string, JsonElement> variables)
+    {
+        if (scene.Duration is { } d && (d <= 0 || d > CreativeRules.MaxSceneMs))
+            Add($"{path}.duration", "must be more than 0 and at most one hour (milliseconds).");
+        if (scene.BackgroundColor is { } bg && !CreativeRules.IsColor(bg))
+            Add($"{path}.backgroundColor", "must be a colour written #RRGGBB.");
+        if (scene.Tracks is null)
+        {
+            Add($"{path}.tracks", "is required (it may be empty when the scene has a duration).");
+            return;
+        }
+        if (scene.Tracks.Count > CreativeRules.MaxTracksPerScene)
+            Add($"{path}.tracks", $"at most {CreativeRules.MaxTracksPerScene} tracks per scene.");
+        for (var i = 0; i < scene.Tracks.Count; i++)
+        {
+            if (scene.Tracks[i] is null)
+                Add($"{path}.tracks[{i}]", "must be an object.");
+            else
+                ValidateTrack(scene.Tracks[i], $"{path}.tracks[{i}]", variables);
+        }
+        if (scene.Tracks.Any(t => t is null))
+            return;
+
+        // Section 6.6: a scene's length is explicit, borrowed from a referenced track, or taken from the one
+        // track that has a length of its own; anything else is ambiguous and refused at submit.
+        if (scene.Duration is not null)
+            return;
+        if (scene.IntrinsicDurationTrackReference is { } reference)
+        {
+            var referenced = scene.Tracks.Where(t => t.ReferenceId == reference).ToList();
+            if (referenced.Count == 0)
+                Add($"{path}.intrinsicDurationTrackReference", $"no track in scene {index + 1} has referenceId '{reference}'.");
+            else if (referenced.Count > 1)
+                Add($"{path}.intrinsicDurationTrackReference", $"{referenced.Count} tracks in scene {index + 1} have referenceId '{reference}'; it must name one.");
+            else if (referenced[0].Duration is null && !CreativeRules.HasIntrinsicDuration(referenced[0]))
+                Add($"{path}.intrinsicDurationTrackReference", $"track '{reference}' is a {referenced[0].Type} track with no duration of its own; give it a duration or give the scene one.");
+            return;
+        }
+        var timed = scene.Tracks.Count(t => t.Duration is not null || CreativeRules.HasIntrinsicDuration(t));
+        if (timed == 0)
+            Add(path, $"scene {index + 1} has no length: set its duration, or add one actor, video or audio track (or a track with a duration).");
+        else if (timed > 1)
+            Add(path, $"scene {index + 1} has {timed} tracks with a length of their own, so its length is ambiguous: set the scene's duration or intrinsicDurationTrackReference.");
+    }
+
+    private void ValidateTrack(Track track, string path, IReadOnlyDictionary<string, JsonElement> variables)
+    {
+        if (track.Type is null)
+        {
+            Add($"{path}.type", $"is required: one of {string.Join(", ", TrackTypes.All)}.");
+            return;
+        }
+        if (!TrackTypes.All.Contains(track.Type))
+        {
+            Add($"{path}.type", $"'{track.Type}' is not a track type: one of {string.Join(", ", TrackTypes.All)}.");
+            return;
+        }
+        if (track.Size is { } size && (size.Width <= 0 || size.Height <= 0 || size.Width > 16384 || size.Height > 16384))
+            Add($"{path}.size", "width and height must be more than 0 and at most 16384.");
+        if (track.Position is { } pos && (Math.Abs(pos.X) > 16384 || Math.Abs(pos.Y) > 16384))
+            Add($"{path}.position", "x and y must be between -16384 and 16384.");
+        CheckMs(track.StartTimeGap, $"{path}.startTimeGap", allowZero: true);
+        CheckMs(track.EndTimeGap, $"{path}.endTimeGap", allowZero: true);
+        CheckMs(track.Duration, $"{path}.duration", allowZero: false);
+        if (track.Volume is { } v && (v < 0 || v > CreativeRules.MaxVolume))
+            Add($"{path}.volume", $"must be between 0 and {CreativeRules.MaxVolume}.");
+
+        switch (track.Type)
+        {
+            case TrackTypes.Image:
+                CheckUrl(track.ImageUrl, $"{path}.imageUrl");
+                break;
+            case TrackTypes.Video:
+                CheckUrl(track.VideoUrl, $"{path}.videoUrl");
+                break;
+            case TrackTypes.Audio:
+                CheckUrl(track.AudioUrl, $"{path}.audioUrl");
+                break;
+            case TrackTypes.Text:
+                CheckText(track.Text, $"{path}.text", variables);
+                if (track.Style is { } style)
+                    CheckStyle(style, $"{path}.style");
+                break;
+            case TrackTypes.Actor:
+                if (string.IsNullOrWhiteSpace(track.Actor))
+                    Add($"{path}.actor", "is required: the name of a presenter from GET /assets/actors.");
+                else if (ActorExists is not null && !ActorExists(track.Actor))
+                    Add($"{path}.actor", $"'{track.Actor}' is not a known actor; see GET /assets/actors.");
+                if (track.SpeakerId is { } voice && VoiceExists is not null && !VoiceExists(voice))
+                    Add($"{path}.speakerId", $"'{voice}' is not a known voice; see GET /assets/voices.");
+                CheckText(track.Text, $"{path}.text", variables);
+                if (track.Text is not null && string.IsNullOrWhiteSpace(track.Text))
+                    Add($"{path}.text", "the script is empty.");
+                break;
+        }
+    }
+
+    private void CheckMs(double? value, string path, bool allowZero)
+    {
+        if (value is not { } v)
+            return;
+        if (v < 0 || (!allowZero && v == 0) || v > CreativeRules.MaxSceneMs || double.IsNaN(v))
+            Add(path, allowZero ? "must be between 0 and one hour (milliseconds)." : "must be more than 0 and at most one hour (milliseconds).");
+    }
+
+    private void CheckUrl(string? url, string path)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+            Add(path, "is required.");
+        else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            Add(path, $"must be an absolute http or https URL; got '{Truncate(url)}'.");
+    }
+
+    private void CheckText(string? text, string path, IReadOnlyDictionary<string, JsonElement> variables)
+    {
+        if (text is null)
+        {
+            Add(path, "is required.");
+            return;
+        }
+        if (text.Length > CreativeRules.MaxTextLength)
+            Add(path, $"is at most {CreativeRules.MaxTextLength} characters.");
+        var missing = DynamicVariables.TokensIn(text).Where(n => !variables.ContainsKey(n)).Distinct().ToList();
+        if (missing.Count > 0)
+            Add(path, $"uses {DynamicVariables.Describe(missing)} but dynamicVariables has no value for {(missing.Count == 1 ? "it" : "them")} (write {{{{ and }}}} for literal braces).");
+    }
+
+    private void CheckStyle(TextStyle style, string path)
+    {
+        if (style.FontSize is { } fs && (fs < 1 || fs > 1000))
+            Add($"{path}.fontSize", "must be between 1 and 1000 pixels.");
+        if (style.Color is { } c && !CreativeRules.IsColor(c))
+            Add($"{path}.color", "must be a colour written #RRGGBB or #RRGGBBAA.");
+        if (style.BackgroundColor is { } b && !CreativeRules.IsColor(b))
+            Add($"{path}.backgroundColor", "must be a colour written #RRGGBB or #RRGGBBAA.");
+        if (style.Align is { } a && a is not ("left" or "center" or "right"))
+            Add($"{path}.align", "must be left, center or right.");
+        if (style.LineHeight is { } lh && (lh < 0.5 || lh > 5))
+            Add($"{path}.lineHeight", "must be between 0.5 and 5.");
+        if (style.FontWeight is { } w && w is not ("normal" or "bold") && !(int.TryParse(w, out var n) && n is >= 100 and <= 900))
+            Add($"{path}.fontWeight", "must be normal, bold or a number from 100 to 900.");
+    }
+
+    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "…";
+}

@@ -1,0 +1,130 @@
+namespace Reelgen.Creative;
+
+/// <summary>A creative with every scene and track placed on one clock, in milliseconds from the video start.</summary>
+public sealed record Timeline(int Width, int Height, int Fps, string BackgroundColor, IReadOnlyList<TimedScene> Scenes)
+{
+    /// <summary>Total length in milliseconds.</summary>
+    public double DurationMs => Scenes.Count == 0 ? 0 : Scenes[^1].EndMs;
+
+    /// <summary>The frame at which a moment starts; scenes cut on whole frames so the sum stays within one frame.</summary>
+    public long FrameAt(double ms) => (long)Math.Round(ms * Fps / 1000.0, MidpointRounding.AwayFromZero);
+
+    /// <summary>Number of frames in the whole video.</summary>
+    public long FrameCount => FrameAt(DurationMs);
+
+    /// <summary>Every track of every scene, bottom first within each scene.</summary>
+    public IEnumerable<TimedTrack> Tracks => Scenes.SelectMany(s => s.Tracks);
+}
+
+/// <summary>A scene on the video clock.</summary>
+public sealed record TimedScene(int Index, double StartMs, double DurationMs, string BackgroundColor, IReadOnlyList<TimedTrack> Tracks)
+{
+    public double EndMs => StartMs + DurationMs;
+}
+
+/// <summary>
+/// A track on the video clock. <see cref="MediaOffsetMs"/> is how far into its media the track starts: zero,
+/// except for a track that continues the same media from the previous scene (<c>sequentialBlendId</c>).
+/// </summary>
+public sealed record TimedTrack(int SceneIndex, int TrackIndex, Track Track, double StartMs, double EndMs, double MediaOffsetMs, int X, int Y, int Width, int Height)
+{
+    public double DurationMs => Math.Max(0, EndMs - StartMs);
+
+    /// <summary>"scene 2, track 1" as a person counts them.</summary>
+    public string Label => $"scene {SceneIndex + 1}, track {TrackIndex + 1}";
+}
+
+/// <summary>
+/// Resolves section 6.6 of the contract: a scene lasts its <c>duration</c>, else the length of the track named by
+/// <c>intrinsicDurationTrackReference</c>, else that of its one track with a length of its own. A track starts
+/// <c>startTimeGap</c> after the scene start and ends at the first of: its own <c>duration</c>, the end of its media,
+/// the scene end less <c>endTimeGap</c>. Nothing runs past the scene end.
+/// </summary>
+public static class TimelinePlanner
+{
+    /// <param name="creative">A validated creative, variables already applied.</param>
+    /// <param name="intrinsicMs">Length of a track's own media (speech, clip, sound) by (scene, track) index; null when it has none.</param>
+    public static Timeline Plan(VideoCreative creative, Func<int, int, double?> intrinsicMs)
+    {
+        var settings = creative.Settings ?? new VideoSettings();
+        var width = settings.VideoSize?.Width ?? CreativeRules.DefaultWidth;
+        var height = settings.VideoSize?.Height ?? CreativeRules.DefaultHeight;
+        var fps = settings.Fps ?? CreativeRules.DefaultFps;
+        var background = settings.BackgroundColor ?? CreativeRules.DefaultBackground;
+        var scenes = new List<TimedScene>();
+        var start = 0.0;
+        // A sequentialBlendId chain continues when the previous scene's track with that id ran to its scene end.
+        var blends = new Dictionary<string, (Track Track, double MediaEndMs, double EndMs)>(StringComparer.Ordinal);
+
+        var sceneList = creative.Scenes ?? [];
+        for (var s = 0; s < sceneList.Count; s++)
+        {
+            var scene = sceneList[s];
+            var tracks = scene.Tracks ?? [];
+            var length = SceneLength(scene, s, tracks, intrinsicMs);
+            // Cut scenes on whole frames: the video's length then equals the sum of frame-rounded scene lengths.
+            var frames = Math.Max(1, Math.Round(length * fps / 1000.0, MidpointRounding.AwayFromZero));
+            var end = Math.Round((start * fps / 1000.0) + frames) * 1000.0 / fps;
+            var timed = new List<TimedTrack>();
+            var nextBlends = new Dictionary<string, (Track, double, double)>(StringComparer.Ordinal);
+            for (var t = 0; t < tracks.Count; t++)
+            {
+                var track = tracks[t];
+                var trackStart = start + (track.StartTimeGap ?? 0);
+                var trackEnd = end - (track.EndTimeGap ?? 0);
+                if (track.Duration is { } d)
+                    trackEnd = Math.Min(trackEnd, trackStart + d);
+                else if (CreativeRules.HasIntrinsicDuration(track) && intrinsicMs(s, t) is { } own)
+                    trackEnd = Math.Min(trackEnd, trackStart + own);
+                var offset = 0.0;
+                if (track.SequentialBlendId is { } blendId && (track.StartTimeGap ?? 0) == 0
+                    && blends.TryGetValue(blendId, out var previous) && SameMedia(previous.Track, track)
+                    && Math.Abs(previous.EndMs - start) < 0.5)
+                {
+                    offset = previous.MediaEndMs;
+                    if (track.Duration is null && track.Type == TrackTypes.Video && intrinsicMs(s, t) is { } clip)
+                        trackEnd = Math.Min(end - (track.EndTimeGap ?? 0), trackStart + Math.Max(0, clip - offset));
+                }
+                if (track.SequentialBlendId is { } id && trackEnd >= end - 0.5)
+                    nextBlends[id] = (track, offset + (trackEnd - trackStart), trackEnd);
+                var x = (int)Math.Round(track.Position?.X ?? 0);
+                var y = (int)Math.Round(track.Position?.Y ?? 0);
+                var w = (int)Math.Round(track.Size?.Width ?? width);
+                var h = (int)Math.Round(track.Size?.Height ?? height);
+                if (trackEnd > trackStart)
+                    timed.Add(new TimedTrack(s, t, track, trackStart, trackEnd, offset, x, y, w, h));
+            }
+            blends.Clear();
+            foreach (var (key, value) in nextBlends)
+                blends[key] = value;
+            scenes.Add(new TimedScene(s, start, end - start, scene.BackgroundColor ?? background, timed));
+            start = end;
+        }
+        return new Timeline(width, height, fps, background, scenes);
+    }
+
+    private static double SceneLength(Scene scene, int s, List<Track> tracks, Func<int, int, double?> intrinsicMs)
+    {
+        if (scene.Duration is { } explicitMs)
+            return explicitMs;
+        var index = scene.IntrinsicDurationTrackReference is { } reference
+            ? tracks.FindIndex(t => t.ReferenceId == reference)
+            : tracks.FindIndex(t => t.Duration is not null || CreativeRules.HasIntrinsicDuration(t));
+        if (index < 0)
+            throw new InvalidOperationException($"scene {s + 1} has no length (the validator should have refused it)");
+        var track = tracks[index];
+        var own = track.Duration ?? intrinsicMs(s, index)
+            ?? throw new InvalidOperationException($"scene {s + 1}, track {index + 1} has no length of its own");
+        // The scene wraps the track, gaps included: a track that waits 500 ms and speaks for 2 s makes a 2.5 s scene.
+        return (track.StartTimeGap ?? 0) + own + (track.EndTimeGap ?? 0);
+    }
+
+    private static bool SameMedia(Track a, Track b) => a.Type == b.Type && a.Type switch
+    {
+        TrackTypes.Video => a.VideoUrl == b.VideoUrl,
+        TrackTypes.Actor => a.Actor == b.Actor,
+        TrackTypes.Image => a.ImageUrl == b.ImageUrl,
+        TrackTypes.Audio => a.AudioUrl == b.AudioUrl,
+        _ => false,
+    };
+}

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Reelgen.Creative;
+
+/// <summary>The body of <c>POST /video-generation-jobs</c>.</summary>
+public sealed class VideoGenerationJobRequest
+{
+    /// <summary>The video to render.</summary>
+    public VideoCreative? VideoCreative { get; set; }
+
+    /// <summary>Values for the <c>{name}</c> tokens in actor scripts and on-screen text; also copied into the callback body.</summary>
+    public Dictionary<string, JsonElement>? DynamicVariables { get; set; }
+
+    /// <summary>URL that receives a signed POST when the job ends.</summary>
+    public string? Callback { get; set; }
+
+    /// <summary>Keys copied flat into the callback body.</summary>
+    public JsonObject? CallbackPayload { get; set; }
+}
+
+/// <summary>The description of a video: settings and scenes played back to back.</summary>
+public sealed class VideoCreative
+{
+    /// <summary>Output settings.</summary>
+    public VideoSettings? Settings { get; set; }
+
+    /// <summary>Scenes, played in order.</summary>
+    public List<Scene>? Scenes { get; set; }
+
+    /// <summary>Accepted here too (older documentation puts it inside the creative); merged under the job's own.</summary>
+    public Dictionary<string, JsonElement>? DynamicVariables { get; set; }
+}
+
+/// <summary>Output settings of a video.</summary>
+public sealed class VideoSettings
+{
+    /// <summary>Name of the generated video.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Frame size in pixels; both sides even, at most 3840x2160. Default 1280x720.</summary>
+    public VideoSize? VideoSize { get; set; }
+
+    /// <summary>Frames per second, 1 to 60. Default 25.</summary>
+    public int? Fps { get; set; }
+
+    /// <summary>Colour behind every scene, <c>#RRGGBB</c>. Default black.</summary>
+    public string? BackgroundColor { get; set; }
+
+    /// <summary>Accepted for compatibility; Reelgen always writes an opaque MP4.</summary>
+    public bool? AlphaChannel { get; set; }
+}
+
+/// <summary>A width and height in pixels.</summary>
+public sealed record VideoSize(int Width, int Height);
+
+/// <summary>A point in pixels from the top-left corner of the frame.</summary>
+public sealed record Position(double X, double Y);
+
+/// <summary>A box size in pixels.</summary>
+public sealed record Size(double Width, double Height);
+
+/// <summary>One scene: a stack of tracks; later tracks are drawn on top.</summary>
+public sealed class Scene
+{
+    /// <summary>Free label.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Explicit length in milliseconds.</summary>
+    public double? Duration { get; set; }
+
+    /// <summary><c>referenceId</c> of the track whose length the scene adopts.</summary>
+    public string? IntrinsicDurationTrackReference { get; set; }
+
+    /// <summary>Colour behind this scene, <c>#RRGGBB</c>; overrides the video's.</summary>
+    public string? BackgroundColor { get; set; }
+
+    /// <summary>The tracks, bottom first.</summary>
+    public List<Track>? Tracks { get; set; }
+}
+
+/// <summary>The kinds of track.</summary>
+public static class TrackTypes
+{
+    public const string Actor = "actor";
+    public const string Text = "text";
+    public const string Image = "image";
+    public const string Video = "video";
+    public const string Audio = "audio";
+
+    public static readonly IReadOnlyList<string> All = [Actor, Text, Image, Video, Audio];
+}
+
+/// <summary>One track of a scene. Which fields apply depends on <see cref="Type"/>.</summary>
+public sealed class Track
+{
+    /// <summary><c>actor</c>, <c>text</c>, <c>image</c>, <c>video</c> or <c>audio</c>.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>Top-left corner of the track's box; default (0, 0).</summary>
+    public Position? Position { get; set; }
+
+    /// <summary>Size of the track's box; default the whole frame.</summary>
+    public Size? Size { get; set; }
+
+    /// <summary>Milliseconds after the scene start before the track appears.</summary>
+    public double? StartTimeGap { get; set; }
+
+    /// <summary>Milliseconds before the scene end when the track stops.</summary>
+    public double? EndTimeGap { get; set; }
+
+    /// <summary>Explicit length in milliseconds.</summary>
+    public double? Duration { get; set; }
+
+    /// <summary>Caller-chosen id, used by <see cref="Scene.IntrinsicDurationTrackReference"/>.</summary>
+    public string? ReferenceId { get; set; }
+
+    /// <summary>Tracks with the same id in consecutive scenes continue without restarting.</summary>
+    public string? SequentialBlendId { get; set; }
+
+    /// <summary>Image track: the picture (PNG, JPEG, WebP or GIF).</summary>
+    public string? ImageUrl { get; set; }
+
+    /// <summary>Video track: the clip.</summary>
+    public string? VideoUrl { get; set; }
+
+    /// <summary>Audio track: the sound.</summary>
+    public string? AudioUrl { get; set; }
+
+    /// <summary>Video or actor track: key out a solid backdrop.</summary>
+    public bool? RemoveBackground { get; set; }
+
+    /// <summary>Actor track: the presenter's name (see <c>GET /assets/actors</c>).</summary>
+    public string? Actor { get; set; }
+
+    /// <summary>Actor track: the script spoken; text track: the text shown.</summary>
+    public string? Text { get; set; }
+
+    /// <summary>Actor track: the voice (see <c>GET /assets/voices</c>); default the actor's voice.</summary>
+    public string? SpeakerId { get; set; }
+
+    /// <summary>Audio or video track: volume, 0 to 4, default 1.</summary>
+    public double? Volume { get; set; }
+
+    /// <summary>Audio track: repeat until the track ends.</summary>
+    public bool? Loop { get; set; }
+
+    /// <summary>Text track: how the text looks.</summary>
+    public TextStyle? Style { get; set; }
+
+    /// <summary>Creates a text track.</summary>
+    public static Track TextTrack(string text, Position? position = null, Size? size = null, TextStyle? style = null) =>
+        new() { Type = TrackTypes.Text, Text = text, Position = position, Size = size, Style = style };
+
+    /// <summary>Creates an image track.</summary>
+    public static Track ImageTrack(string imageUrl, Position? position = null, Size? size = null) =>
+        new() { Type = TrackTypes.Image, ImageUrl = imageUrl, Position = position, Size = size };
+
+    /// <summary>Creates a video track.</summary>
+    public static Track VideoTrack(string videoUrl, Position? position = null, Size? size = null) =>
+        new() { Type = TrackTypes.Video, VideoUrl = videoUrl, Position = position, Size = size };
+
+    /// <summary>Creates an audio track.</summary>
+    public static Track AudioTrack(string audioUrl, double? volume = null, bool? loop = null) =>
+        new() { Type = TrackTypes.Audio, AudioUrl = audioUrl, Volume = volume, Loop = loop };
+
+    /// <summary>Creates an actor track: a presenter speaking a script.</summary>
+    public static Track ActorTrack(string actor, string text, string? speakerId = null, Position? position = null, Size? size = null) =>
+        new() { Type = TrackTypes.Actor, Actor = actor, Text = text, SpeakerId = speakerId, Position = position, Size = size };
+}
+
+/// <summary>How a text track looks. Every field is optional.</summary>
+public sealed class TextStyle
+{
+    /// <summary>An installed font family; default "DejaVu Sans".</summary>
+    public string? FontFamily { get; set; }
+
+    /// <summary>Font size in pixels; default 48.</summary>
+    public double? FontSize { get; set; }
+
+    /// <summary><c>normal</c>, <c>bold</c> or a number 100 to 900; default normal.</summary>
+    public string? FontWeight { get; set; }
+
+    /// <summary>Text colour <c>#RRGGBB</c> or <c>#RRGGBBAA</c>; default white.</summary>
+    public string? Color { get; set; }
+
+    /// <summary>Box colour behind the text; default transparent.</summary>
+    public string? BackgroundColor { get; set; }
+
+    /// <summary><c>left</c>, <c>center</c> or <c>right</c>; default left.</summary>
+    public string? Align { get; set; }
+
+    /// <summary>Line height as a multiple of the font size; default 1.2.</summary>
+    public double? LineHeight { get; set; }
+}
+
+/// <summary>JSON settings shared by the server, the renderer and the SDK.</summary>
+public static class CreativeJson
+{
+    /// <summary>camelCase, case-insensitive reading, nulls omitted, numbers as written.</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+}

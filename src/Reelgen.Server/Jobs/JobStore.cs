@@ -117,8 +117,18 @@ public sealed class JobStore(Db db, TimeProvider time)
                 """,
                 new
                 {
-                    job.VideoId, JobId = job.Id, job.WorkspaceId, video.Name, video.FileKey, video.ShareId, video.SizeBytes,
-                    video.DurationSeconds, video.Width, video.Height, HasCaptions = video.HasCaptions ? 1 : 0, now,
+                    job.VideoId,
+                    JobId = job.Id,
+                    job.WorkspaceId,
+                    video.Name,
+                    video.FileKey,
+                    video.ShareId,
+                    video.SizeBytes,
+                    video.DurationSeconds,
+                    video.Width,
+                    video.Height,
+                    HasCaptions = video.HasCaptions ? 1 : 0,
+                    now,
                 }, t, cancellationToken: ct));
             if (alsoInTransaction is not null)
                 await alsoInTransaction(c, t);

@@ -22,6 +22,7 @@ public static class JobsApi
         jobs.MapPost("", CreateJobAsync);
         jobs.MapGet("/{jobId}", GetJobAsync);
         jobs.MapDelete("/{jobId}", DeleteJobAsync);
+        jobs.MapTemplates();
         return api;
     }
 
@@ -33,7 +34,7 @@ public static class JobsApi
         var (node, request, errors) = await ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
         if (errors is null)
         {
-            errors = new CreativeValidator { ActorExists = a => Actors.Find(a) is not null, VoiceExists = voices.Exists }.Validate(request!);
+            errors = TemplatesApi.Validator(voices, requireValues: true).Validate(request!);
             CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
         }
         if (errors.Count > 0)

@@ -65,6 +65,8 @@ public static class ReelgenServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health");
+        // Liveness without touching the database: the process answers.
+        app.MapGet("/health/live", () => TypedResults.Text("Healthy")).ExcludeFromDescription();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
             return app;
         foreach (var prefix in new[] { "/api/v1", "/api" })

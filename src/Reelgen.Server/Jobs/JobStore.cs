@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using Dapper;
 using Reelgen.Server.Data;
 
@@ -35,6 +36,10 @@ public sealed class JobStore(Db db, TimeProvider time)
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>
+    /// Queues a job and returns once it is committed. Concurrent submissions share one transaction (group commit):
+    /// each still waits for its own row to be durable, but many rows pay for one fsync.
+    /// </summary>
     public async Task<JobRow> CreateAsync(string workspaceId, string request, string? callbackUrl, CancellationToken ct)
     {
         var now = Now;
@@ -50,10 +55,57 @@ public sealed class JobStore(Db db, TimeProvider time)
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await db.ExecuteAsync(
-            $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)",
-            job, ct);
+        var pending = new PendingInsert(job, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _inserts.Writer.WriteAsync(pending, ct);
+        EnsureInsertLoop();
+        await pending.Committed.Task.WaitAsync(ct);
         return job;
+    }
+
+    private sealed record PendingInsert(JobRow Job, TaskCompletionSource Committed);
+
+    private readonly Channel<PendingInsert> _inserts = Channel.CreateUnbounded<PendingInsert>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _insertLoopLock = new();
+    private Task? _insertLoop;
+
+    private void EnsureInsertLoop()
+    {
+        if (_insertLoop is not null)
+            return;
+        lock (_insertLoopLock)
+            _insertLoop ??= Task.Run(InsertLoopAsync);
+    }
+
+    private async Task InsertLoopAsync()
+    {
+        var batch = new List<PendingInsert>();
+        while (await _inserts.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < 500 && _inserts.Reader.TryRead(out var next))
+                batch.Add(next);
+            try
+            {
+                await db.WriteAsync(async (c, t) =>
+                {
+                    foreach (var p in batch)
+                    {
+                        await c.ExecuteAsync(new CommandDefinition(
+                            $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)",
+                            p.Job, t));
+                    }
+                    return 0;
+                });
+                foreach (var p in batch)
+                    p.Committed.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                // Nothing of the batch was committed: every waiting request answers an error, none a 200.
+                foreach (var p in batch)
+                    p.Committed.TrySetException(ex);
+            }
+        }
     }
 
     public Task<JobRow?> FindAsync(string workspaceId, string jobId, CancellationToken ct) =>

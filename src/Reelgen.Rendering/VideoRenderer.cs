@@ -18,8 +18,11 @@ public enum RenderStage
 /// <summary>How far a render is: the stage and the fraction of that stage done (0 to 1).</summary>
 public readonly record struct RenderProgress(RenderStage Stage, double Fraction);
 
-/// <summary>What a finished render wrote.</summary>
-public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height);
+/// <summary>
+/// What a finished render wrote. <c>Captions</c>: what is said when, if the renderer knows (<c>SpokenCaptions.FromTimeline</c>
+/// of the timeline it rendered); null lets the server estimate them from the scripts.
+/// </summary>
+public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height, IReadOnlyList<CaptionCue>? Captions = null);
 
 /// <summary>A render that cannot succeed, with a reason a person can act on ("scene 2, track 1: imageUrl answered 404").</summary>
 public sealed class RenderException(string message, Exception? inner = null) : Exception(message, inner);

@@ -6,6 +6,7 @@ using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Data;
 using Reelgen.Server.Jobs;
+using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Videos;
 using Reelgen.Server.Workspaces;
@@ -78,6 +79,7 @@ public static class ReelgenServer
                 .MapAssets();
         }
         app.MapPublicFiles();
+        app.MapSharePage();
         return app;
     }
 }

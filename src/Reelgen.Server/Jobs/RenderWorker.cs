@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Videos;
 using Reelgen.Server.Workspaces;
@@ -79,18 +80,27 @@ public sealed partial class RenderWorker(
         var heartbeat = HeartbeatAsync(job.Id, owner, progress, cts, stopHeartbeat.Token);
         try
         {
-            var result = await renderer.RenderAsync(request.VideoCreative!, DynamicVariables.Merge(request), output, workDirectory, progress, cts.Token);
+            var variables = DynamicVariables.Merge(request);
+            var result = await renderer.RenderAsync(request.VideoCreative!, variables, output, workDirectory, progress, cts.Token);
             await stopHeartbeat.CancelAsync();
             await heartbeat;
             var fileKey = WorkspaceStore.NewSecretId();
             var shareId = WorkspaceStore.NewSecretId();
             var thumbnail = Path.Combine(workDirectory, "thumbnail.jpg");
-            await Thumbnails.ExtractAsync(output, thumbnail, result.DurationSeconds, cts.Token);
+            // A video without a poster is still a video: say why, and let the page do without one.
+            if (await Thumbnails.ExtractAsync(output, thumbnail, result.DurationSeconds, cts.Token) is { } noThumbnail)
+                LogNoThumbnail(job.Id, noThumbnail);
+            var captions = result.Captions ?? ScriptCaptions.Estimate(DynamicVariables.Apply(request.VideoCreative!, variables), result.DurationSeconds * 1000);
+            var captionsFile = Path.Combine(workDirectory, "captions.vtt");
+            if (captions.Count > 0)
+                await File.WriteAllTextAsync(captionsFile, WebVtt.Write(captions), cts.Token);
             storage.Store(output, fileKey, ".mp4");
             if (File.Exists(thumbnail))
                 storage.Store(thumbnail, fileKey, ".jpg");
+            if (captions.Count > 0)
+                storage.Store(captionsFile, fileKey, ".vtt");
             var video = new FinishedVideo(
-                request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: false);
+                request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0);
             var stored = await jobs.FinishAsync(job, owner, video,
                 (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Finished, fileKey, shareId, null, CancellationToken.None), CancellationToken.None);
             if (stored)
@@ -182,6 +192,9 @@ public sealed partial class RenderWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Finished job {JobId}: {Seconds:0.##} s of video")]
     private partial void LogFinished(string jobId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: no thumbnail ({Reason}); the video is stored without one")]
+    private partial void LogNoThumbnail(string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed: {Error}")]
     private partial void LogFailed(string jobId, string error);

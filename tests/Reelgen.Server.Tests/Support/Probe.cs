@@ -31,4 +31,18 @@ public static class Probe
             (string?)video?["pix_fmt"],
             int.Parse((string?)audio?["sample_rate"] ?? "0", CultureInfo.InvariantCulture));
     }
+
+    /// <summary>Codec and size of a still image (which has no duration, so <see cref="ReadAsync"/> does not fit).</summary>
+    public static async Task<(string? Codec, int Width, int Height)> ReadImageAsync(string path)
+    {
+        var psi = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-v", "error", "-print_format", "json", "-show_streams", path })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"ffprobe could not read {path}: {await p.StandardError.ReadToEndAsync()}");
+        var stream = JsonNode.Parse(output)!["streams"]!.AsArray().Single()!;
+        return ((string?)stream["codec_name"], (int?)stream["width"] ?? 0, (int?)stream["height"] ?? 0);
+    }
 }

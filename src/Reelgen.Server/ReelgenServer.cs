@@ -36,6 +36,7 @@ public static class ReelgenServer
             o.SerializerOptions.DefaultIgnoreCondition = CreativeJson.Options.DefaultIgnoreCondition;
         });
         services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
         services.AddSingleton<Db>();
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();

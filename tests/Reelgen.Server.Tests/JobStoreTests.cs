@@ -14,7 +14,7 @@ public sealed class JobStoreTests
     private async Task<(StoreDatabase Db, JobStore Jobs, string WorkspaceId)> SetUpAsync(string provider)
     {
         var db = await StoreDatabase.CreateAsync(provider);
-        var workspace = await new WorkspaceStore(db.Db, _time).EnsureAsync("w", null, CancellationToken.None);
+        var workspace = await new WorkspaceStore(db.Db, _time, new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions())).EnsureAsync("w", null, CancellationToken.None);
         return (db, new JobStore(db.Db, _time), workspace.Id);
     }
 

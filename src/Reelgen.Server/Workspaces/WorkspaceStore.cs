@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Caching.Memory;
 using Reelgen.Server.Data;
 
 namespace Reelgen.Server.Workspaces;
@@ -7,8 +8,12 @@ namespace Reelgen.Server.Workspaces;
 public sealed record Workspace(string Id, string Name, string WebhookSecret, string? PreviousWebhookSecret);
 
 /// <summary>Workspaces and their API tokens. Tokens are stored only as SHA-256 hashes; they carry 256 random bits, so a fast hash is enough.</summary>
-public sealed class WorkspaceStore(Db db, TimeProvider time)
+public sealed class WorkspaceStore(Db db, TimeProvider time, IMemoryCache cache)
 {
+    // Every API request authenticates; a short-lived cache of hash -> workspace spares the database that query.
+    // Tokens are never deleted while in use, so the only staleness is a renamed workspace for a few seconds.
+    private static readonly TimeSpan TokenCacheTime = TimeSpan.FromSeconds(10);
+
     /// <summary>A new token: <c>rg_</c> and 32 random bytes, base64url.</summary>
     public static string NewToken() => "rg_" + Base64Url(RandomNumberGenerator.GetBytes(32));
 
@@ -22,10 +27,18 @@ public sealed class WorkspaceStore(Db db, TimeProvider time)
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public Task<Workspace?> FindByTokenAsync(string token, CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<Workspace>(
+    public async Task<Workspace?> FindByTokenAsync(string token, CancellationToken ct)
+    {
+        var hash = HashToken(token);
+        if (cache.TryGetValue<Workspace>(hash, out var cached))
+            return cached;
+        var workspace = await db.QuerySingleOrDefaultAsync<Workspace>(
             "SELECT w.id, w.name, w.webhook_secret, w.previous_webhook_secret FROM api_tokens t JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = @hash",
-            new { hash = HashToken(token) }, ct);
+            new { hash }, ct);
+        if (workspace is not null)
+            cache.Set(hash, workspace, TokenCacheTime);
+        return workspace;
+    }
 
     public Task<Workspace?> FindByIdAsync(string id, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<Workspace>("SELECT id, name, webhook_secret, previous_webhook_secret FROM workspaces WHERE id = @id", new { id }, ct);

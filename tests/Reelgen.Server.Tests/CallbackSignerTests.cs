@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+using Reelgen.Server.Callbacks;
+
+namespace Reelgen.Server.Tests;
+
+public sealed class CallbackSignerTests
+{
+    // The Standard Webhooks specification's published test vector (also in the reference libraries' tests).
+    private const string VectorSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private const string VectorId = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+    private const long VectorTimestamp = 1614265330;
+    private const string VectorBody = """{"test": 2432232314}""";
+    private const string VectorSignature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+    [Fact]
+    public void Signs_the_specification_test_vector_exactly()
+    {
+        Assert.Equal(VectorSignature, CallbackSigner.Sign(VectorSecret, VectorId, VectorTimestamp, Encoding.UTF8.GetBytes(VectorBody)));
+    }
+
+    [Fact]
+    public void A_secret_without_the_whsec_prefix_is_the_same_key()
+    {
+        Assert.Equal(VectorSignature, CallbackSigner.Sign(VectorSecret["whsec_".Length..], VectorId, VectorTimestamp, Encoding.UTF8.GetBytes(VectorBody)));
+    }
+
+    [Fact]
+    public void During_a_rotation_both_signatures_are_sent_current_first()
+    {
+        var current = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var header = CallbackSigner.Header(current, VectorSecret, VectorId, VectorTimestamp, Encoding.UTF8.GetBytes(VectorBody));
+        var parts = header.Split(' ');
+        Assert.Equal(2, parts.Length);
+        Assert.Equal(CallbackSigner.Sign(current, VectorId, VectorTimestamp, Encoding.UTF8.GetBytes(VectorBody)), parts[0]);
+        Assert.Equal(VectorSignature, parts[1]);
+    }
+
+    [Fact]
+    public void Outside_a_rotation_one_signature_is_sent()
+    {
+        Assert.Equal(VectorSignature, CallbackSigner.Header(VectorSecret, null, VectorId, VectorTimestamp, Encoding.UTF8.GetBytes(VectorBody)));
+    }
+
+    [Fact]
+    public void Non_ascii_bodies_are_signed_as_their_utf8_bytes()
+    {
+        var body = """{"name":"Zoë 🎬"}""";
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(
+            Convert.FromBase64String(VectorSecret["whsec_".Length..]), Encoding.UTF8.GetBytes($"msg_1.42.{body}")));
+        Assert.Equal(expected, CallbackSigner.Sign(VectorSecret, "msg_1", 42, bytes));
+    }
+}

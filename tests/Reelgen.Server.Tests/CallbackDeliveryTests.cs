@@ -10,7 +10,7 @@ using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Tests;
 
-public sealed class CallbackDeliveryTests
+public sealed class CallbackDeliveryTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task A_finished_job_posts_a_signed_body_with_every_key_within_a_second_of_finishing()
@@ -53,6 +53,7 @@ public sealed class CallbackDeliveryTests
         // It leaves promptly: the dispatcher is woken by the job's end, not by its next poll.
         var finishedAt = DateTimeOffset.Parse((string)job["updatedAt"]!, CultureInfo.InvariantCulture);
         var latency = callback.At - finishedAt;
+        output.WriteLine($"callback arrived {latency.TotalMilliseconds:0} ms after the job finished");
         Assert.True(latency < TimeSpan.FromSeconds(1), $"the callback arrived {latency.TotalMilliseconds:0} ms after the job finished");
 
         // Visible: one delivery, one attempt with its status code.
@@ -102,7 +103,7 @@ public sealed class CallbackDeliveryTests
         await using var receiver = await CallbackReceiver.StartAsync();
         using var app = CallbackApps.Create();
         var client = app.V1Client();
-        var (jobId, _) = await client.SubmitAsync(WithCallback(Creatives.ColourSlide(), receiver.Url));
+        var jobId = await app.EndedJobAsync(receiver.Url);
         var first = await receiver.NextAsync();
         await client.WaitForDeliveryAsync(jobId, "delivered", attempts: 1);
 
@@ -127,7 +128,7 @@ public sealed class CallbackDeliveryTests
     {
         await using var receiver = await CallbackReceiver.StartAsync();
         using var app = CallbackApps.Create();
-        var (jobId, _) = await app.V1Client().SubmitAsync(WithCallback(Creatives.ColourSlide(), receiver.Url));
+        var jobId = await app.EndedJobAsync(receiver.Url);
         var other = app.V1Client(await app.CreateWorkspaceTokenAsync("other"));
 
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"video-generation-jobs/{jobId}/callbacks")).StatusCode);
@@ -140,7 +141,7 @@ public sealed class CallbackDeliveryTests
     {
         using var app = CallbackApps.Create();
         var client = app.V1Client();
-        var (jobId, _) = await client.SubmitAsync(Creatives.ColourSlide());
+        var jobId = (await app.InsertJobAsync([])).Id;
         await client.WaitForFinishedAsync(jobId);
         Assert.Empty((await client.GetCallbacksAsync(jobId))["deliveries"]!.AsArray());
         Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"video-generation-jobs/{jobId}/callbacks/redeliver", null)).StatusCode);
@@ -156,7 +157,7 @@ public sealed class CallbackDeliveryTests
         });
         using var app = CallbackApps.Create(schedule: "400ms,400ms,400ms");
         var client = app.V1Client();
-        var (jobId, _) = await client.SubmitAsync(WithCallback(Creatives.ColourSlide(), receiver.Url));
+        var jobId = await app.EndedJobAsync(receiver.Url);
         await receiver.NextAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"video-generation-jobs/{jobId}")).StatusCode);
 

@@ -18,7 +18,7 @@ public sealed class CallbackRetryTests
         await using var receiver = await CallbackReceiver.StartAsync(Answer(500, 503, 200));
         using var app = CallbackApps.Create(schedule: "100ms,100ms,100ms");
         var client = app.V1Client();
-        var (jobId, _) = await client.SubmitAsync(CallbackDeliveryTests.WithCallback(Creatives.ColourSlide(), receiver.Url));
+        var jobId = await app.EndedJobAsync(receiver.Url);
 
         var attempts = new[] { await receiver.NextAsync(), await receiver.NextAsync(), await receiver.NextAsync() };
         Assert.Single(attempts.Select(a => a.Id).Distinct());
@@ -38,7 +38,7 @@ public sealed class CallbackRetryTests
         await using var receiver = await CallbackReceiver.StartAsync(Answer(500));
         using var app = CallbackApps.Create(schedule: "50ms,50ms");
         var client = app.V1Client();
-        var (jobId, _) = await client.SubmitAsync(CallbackDeliveryTests.WithCallback(Creatives.ColourSlide(), receiver.Url));
+        var jobId = await app.EndedJobAsync(receiver.Url);
 
         var delivery = await client.WaitForDeliveryAsync(jobId, "failed");
         Assert.Equal(3, delivery["attempts"]!.AsArray().Count);
@@ -53,7 +53,7 @@ public sealed class CallbackRetryTests
         await using var receiver = await CallbackReceiver.StartAsync(Answer(410));
         using var app = CallbackApps.Create(schedule: "50ms,50ms,50ms");
         var client = app.V1Client();
-        var (jobId, _) = await client.SubmitAsync(CallbackDeliveryTests.WithCallback(Creatives.ColourSlide(), receiver.Url));
+        var jobId = await app.EndedJobAsync(receiver.Url);
 
         var delivery = await client.WaitForDeliveryAsync(jobId, "failed");
         Assert.Equal(410, (int)delivery["attempts"]!.AsArray().Single()!["statusCode"]!);
@@ -75,7 +75,7 @@ public sealed class CallbackRetryTests
         });
         using var app = CallbackApps.Create(schedule: "50ms,50ms");
         var client = app.V1Client();
-        var (jobId, _) = await client.SubmitAsync(CallbackDeliveryTests.WithCallback(Creatives.ColourSlide(), receiver.Url));
+        var jobId = await app.EndedJobAsync(receiver.Url);
 
         var first = await receiver.NextAsync();
         var second = await receiver.NextAsync(TimeSpan.FromSeconds(5));
@@ -100,7 +100,7 @@ public sealed class CallbackRetryTests
         });
         using var app = CallbackApps.Create(schedule: "50ms");
         var client = app.V1Client();
-        var (jobId, _) = await client.SubmitAsync(CallbackDeliveryTests.WithCallback(Creatives.ColourSlide(), receiver.Url));
+        var jobId = await app.EndedJobAsync(receiver.Url);
 
         var delivery = await client.WaitForDeliveryAsync(jobId, "delivered", attempts: 2);
         Assert.Equal([307, 200], delivery["attempts"]!.AsArray().Select(a => (int)a!["statusCode"]!));
@@ -117,8 +117,8 @@ public sealed class CallbackRetryTests
         });
         using var app = CallbackApps.Create(schedule: "50ms,50ms,50ms", configure: s => s["Reelgen:Callbacks:Timeout"] = "00:00:00.300");
         var client = app.V1Client();
-        var (slowJob, _) = await client.SubmitAsync(CallbackDeliveryTests.WithCallback(Creatives.ColourSlide(), receiver.Url));
-        var (closedJob, _) = await client.SubmitAsync(CallbackDeliveryTests.WithCallback(Creatives.ColourSlide(), $"http://127.0.0.1:{ClosedPort()}/hook"));
+        var slowJob = await app.EndedJobAsync(receiver.Url);
+        var closedJob = await app.EndedJobAsync($"http://127.0.0.1:{ClosedPort()}/hook");
 
         // The receiver stalls its first request only; on a loaded machine an attempt may also time out before
         // reaching it, so the delivery may need more than two attempts.

@@ -33,6 +33,13 @@ public static class CallbackApps
         return job;
     }
 
+    /// <summary>
+    /// A job that ends (failed) at once with a callback to <paramref name="url"/>: it has no creative, so the worker
+    /// cannot render it. Cheaper than a render for tests about delivery rather than content.
+    /// </summary>
+    public static async Task<string> EndedJobAsync(this ReelgenApp app, string url) =>
+        (await app.InsertJobAsync(new JsonObject { ["callback"] = url })).Id;
+
     public static async Task<JsonObject> GetCallbacksAsync(this HttpClient client, string jobId) =>
         (await client.GetFromJsonAsync<JsonObject>($"video-generation-jobs/{jobId}/callbacks"))!;
 

@@ -7,6 +7,7 @@ using Reelgen.Server.Callbacks;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Tests.Support;
 using Reelgen.Server.Workspaces;
+using Xunit.Abstractions;
 
 namespace Reelgen.Server.Tests;
 

@@ -51,4 +51,34 @@ public sealed class CallbackSignerTests
             Convert.FromBase64String(VectorSecret["whsec_".Length..]), Encoding.UTF8.GetBytes($"msg_1.42.{body}")));
         Assert.Equal(expected, CallbackSigner.Sign(VectorSecret, "msg_1", 42, bytes));
     }
+
+    [Fact]
+    public void The_verification_sample_in_the_docs_accepts_our_callbacks_and_refuses_tampered_ones()
+    {
+        var previous = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var body = Encoding.UTF8.GetBytes("""{"status":"finished","orderId":"A-42"}""");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = CallbackSigner.Header(VectorSecret, previous, "msg_1", now, body);
+        var ts = now.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(IsValidCallback(VectorSecret, "msg_1", ts, header, body));
+        Assert.True(IsValidCallback(previous, "msg_1", ts, header, body));
+        Assert.False(IsValidCallback(VectorSecret, "msg_2", ts, header, body));
+        Assert.False(IsValidCallback(VectorSecret, "msg_1", ts, header, [.. body, (byte)' ']));
+        var old = (now - 3600).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(IsValidCallback(VectorSecret, "msg_1", old, CallbackSigner.Header(VectorSecret, null, "msg_1", now - 3600, body), body));
+    }
+
+    // Kept identical to the sample in docs/callbacks.md.
+    private static bool IsValidCallback(string secret, string id, string timestamp, string signatures, byte[] body)
+    {
+        // Refuse old (replayed) callbacks; five minutes is the specification's suggestion.
+        if (!long.TryParse(timestamp, out var sentAt) || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - sentAt) > 300)
+            return false;
+        var key = Convert.FromBase64String(secret.StartsWith("whsec_") ? secret["whsec_".Length..] : secret);
+        var signed = Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray();
+        var expected = Encoding.ASCII.GetBytes("v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed)));
+        return signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Any(s => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(s), expected));
+    }
 }

@@ -42,7 +42,6 @@ public static class ReelgenServer
         services.AddSingleton<JobStore>();
         services.AddSingleton<VideoStore>();
         services.AddSingleton<VideoStorage>();
-        services.AddSingleton<CallbackOutbox>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
@@ -54,6 +53,7 @@ public static class ReelgenServer
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
+        services.AddCallbacks(dispatch: roles.HasRole("worker"));
         if (roles.HasRole("worker"))
         {
             services.AddHostedService<RenderWorker>();
@@ -76,6 +76,7 @@ public static class ReelgenServer
             app.MapGroup(prefix)
                 .RequireWorkspaceToken()
                 .MapJobs()
+                .MapCallbacks()
                 .MapVideos()
                 .MapAssets();
         }

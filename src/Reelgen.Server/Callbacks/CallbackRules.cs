@@ -13,15 +13,8 @@ public static class CallbackRules
 
     public static void Validate(string? url, string urlPath, JsonNode? payload, bool allowPrivate, Dictionary<string, string[]> errors)
     {
-        if (url is not null)
-        {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                errors[urlPath] = ["must be an absolute http or https URL."];
-            else if (!allowPrivate && IPAddress.TryParse(uri.IdnHost, out var address) && !AddressPolicy.IsPublic(address))
-                errors[urlPath] = [$"points at a private, loopback or link-local address ({address}); callbacks go to public addresses only (Reelgen__Network__AllowPrivateAddresses allows them)."];
-            else if (!allowPrivate && uri.IsLoopback)
-                errors[urlPath] = ["points at this machine (localhost); callbacks go to public addresses only (Reelgen__Network__AllowPrivateAddresses allows them)."];
-        }
+        if (url is not null && RefuseUrl(url, allowPrivate) is { } problem)
+            errors[urlPath] = [problem];
         if (payload is null)
             return;
         if (payload is not JsonObject obj)
@@ -38,6 +31,29 @@ public static class CallbackRules
             errors["callbackPayload"] = [$"is larger than {MaxPayloadBytes / 1024} KB."];
         else if (Depth(obj) > MaxPayloadDepth)
             errors["callbackPayload"] = [$"is nested deeper than {MaxPayloadDepth} levels."];
+    }
+
+    /// <summary>
+    /// Why a callback URL is refused at submit, or null. Only what the URL itself says is checked here (scheme,
+    /// literal addresses in any notation the URL parser accepts, localhost names); names are resolved and checked
+    /// again on every send, where it matters.
+    /// </summary>
+    public static string? RefuseUrl(string url, bool allowPrivate)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+            return "must be an absolute http or https URL.";
+        if (allowPrivate)
+            return null;
+        // The parser has already turned 0x7f.1, 2130706433 and [::ffff:7f00:1] into canonical addresses.
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            && IPAddress.TryParse(uri.DnsSafeHost, out var address) && !AddressPolicy.IsPublic(address))
+        {
+            return $"points at a private, loopback, link-local or reserved address ({address}); callbacks go to public addresses only (Reelgen__Network__AllowPrivateAddresses allows them).";
+        }
+        var host = uri.DnsSafeHost.TrimEnd('.');
+        if (uri.IsLoopback || host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+            return "points at this machine (localhost); callbacks go to public addresses only (Reelgen__Network__AllowPrivateAddresses allows them).";
+        return null;
     }
 
     private static int Depth(JsonNode? node) => node switch

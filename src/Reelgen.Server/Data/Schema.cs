@@ -70,15 +70,26 @@ internal static class Schema
             body TEXT NOT NULL,
             status TEXT NOT NULL,
             attempts BIGINT NOT NULL DEFAULT 0,
+            round_start BIGINT NOT NULL DEFAULT 0,
             next_attempt_at BIGINT NOT NULL,
             lease_owner TEXT NULL,
-            lease_expires_at BIGINT NULL,
             created_at BIGINT NOT NULL,
             updated_at BIGINT NOT NULL
         )
         """,
         "CREATE INDEX IF NOT EXISTS callback_deliveries_due ON callback_deliveries (next_attempt_at) WHERE status = 'pending'",
         "CREATE INDEX IF NOT EXISTS callback_deliveries_job ON callback_deliveries (job_id)",
+        """
+        CREATE TABLE IF NOT EXISTS callback_attempts (
+            delivery_id TEXT NOT NULL REFERENCES callback_deliveries(id),
+            attempt BIGINT NOT NULL,
+            attempted_at BIGINT NOT NULL,
+            status_code BIGINT NULL,
+            error TEXT NULL,
+            duration_ms BIGINT NOT NULL,
+            PRIMARY KEY (delivery_id, attempt)
+        )
+        """,
         """
         CREATE TABLE IF NOT EXISTS templates (
             id TEXT PRIMARY KEY,

@@ -6,6 +6,8 @@ using Reelgen.Client.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Configuration["ASPNETCORE_URLS"] is null && builder.Configuration["urls"] is null)
     builder.WebHost.UseUrls("http://127.0.0.1:5090");
+// Keep the console for the callbacks: request logs only when something goes wrong.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 var secret = builder.Configuration["REELGEN_WEBHOOK_SECRET"];
 if (string.IsNullOrWhiteSpace(secret))
 {

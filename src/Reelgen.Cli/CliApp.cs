@@ -1,4 +1,5 @@
 using Reelgen.Cli.Commands;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Reelgen.Cli;
@@ -28,6 +29,9 @@ public static class CliApp
     /// <summary>Builds the command app with every verb.</summary>
     public static CommandApp Create()
     {
+        // Piped output is read by scripts and logs: do not wrap long lines (ids, URLs) at 80 columns.
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = 400;
         var app = new CommandApp();
         app.Configure(Configure);
         return app;

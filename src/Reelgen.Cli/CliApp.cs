@@ -1,4 +1,5 @@
 using Reelgen.Cli.Commands;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Reelgen.Cli;
@@ -28,22 +29,40 @@ public static class CliApp
     /// <summary>Builds the command app with every verb.</summary>
     public static CommandApp Create()
     {
+        // Piped output is read by scripts and logs: do not wrap long lines (ids, URLs) at 80 columns.
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = 400;
         var app = new CommandApp();
-        app.Configure(config =>
-        {
-            config.SetApplicationName("reelgen");
-            config.AddCommand<ServeCommand>("serve").WithDescription("Run the service (the default when no verb is given).");
-            config.AddBranch("tokens", tokens =>
-            {
-                tokens.SetDescription("API tokens.");
-                tokens.AddCommand<TokensCreateCommand>("create").WithDescription("Create a token for a workspace (created when missing); prints the token as the last line.");
-            });
-            config.AddBranch("workspace", workspace =>
-            {
-                workspace.SetDescription("Workspaces.");
-                workspace.AddCommand<WorkspaceSecretCommand>("secret").WithDescription("Show (or --rotate) a workspace's callback signing secret.");
-            });
-        });
+        app.Configure(Configure);
         return app;
+    }
+
+    /// <summary>Registers every verb (tests configure their in-process app with this too).</summary>
+    /// <param name="config">The app's configurator.</param>
+    public static void Configure(IConfigurator config)
+    {
+        config.SetApplicationName("reelgen");
+        config.AddCommand<ServeCommand>("serve").WithDescription("Run the service (the default when no verb is given).");
+        config.AddCommand<RenderCommand>("render")
+            .WithDescription("Render a creative to an MP4 on this machine: no server, no database. Prints the file's path as the last line.")
+            .WithExample("render", "examples/creatives/hello.json", "-o", "hello.mp4");
+        config.AddCommand<SubmitCommand>("submit")
+            .WithDescription("Submit a creative to the server at REELGEN_URL; prints the job id (with --wait, the video's public URL) as the last line.")
+            .WithExample("submit", "hello.json", "--wait");
+        config.AddCommand<StatusCommand>("status").WithDescription("Show a job's status and progress; prints the status as the last line.");
+        config.AddCommand<WaitCommand>("wait").WithDescription("Wait for a job; prints the video's public URL as the last line.");
+        config.AddCommand<DownloadCommand>("download").WithDescription("Save a finished video's MP4; prints the file's path as the last line.");
+        config.AddCommand<ActorsCommand>("actors").WithDescription("List the presenters an actor track can name.");
+        config.AddCommand<VoicesCommand>("voices").WithDescription("List the voices an actor track can name as speakerId.");
+        config.AddBranch("tokens", tokens =>
+        {
+            tokens.SetDescription("API tokens.");
+            tokens.AddCommand<TokensCreateCommand>("create").WithDescription("Create a token for a workspace (created when missing); prints the token as the last line.");
+        });
+        config.AddBranch("workspace", workspace =>
+        {
+            workspace.SetDescription("Workspaces.");
+            workspace.AddCommand<WorkspaceSecretCommand>("secret").WithDescription("Show (or --rotate) a workspace's callback signing secret.");
+        });
     }
 }

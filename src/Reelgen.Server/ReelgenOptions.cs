@@ -11,9 +11,9 @@ public sealed class ReelgenOptions
     [Required]
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Base of publicUrl, shareUrl and thumbnailUrl, as clients reach this service.</summary>
+    /// <summary>Base of publicUrl, shareUrl and thumbnailUrl, as clients reach this service; default the first listen address.</summary>
     [Required, Url]
-    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+    public string PublicBaseUrl { get; set; } = "";
 
     /// <summary>When set, a workspace "default" with this token exists at start.</summary>
     public string? BootstrapToken { get; set; }

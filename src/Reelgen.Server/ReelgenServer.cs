@@ -19,7 +19,7 @@ public static class ReelgenServer
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, builder.Configuration["ASPNETCORE_URLS"] ?? builder.Configuration["urls"] ?? "http://localhost:5080");
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrls);
         builder.AddReelgen();
         var app = builder.Build();
         app.MapReelgen();
@@ -29,7 +29,13 @@ public static class ReelgenServer
     public static WebApplicationBuilder AddReelgen(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ReelgenOptions>().BindConfiguration(ReelgenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReelgenOptions>().BindConfiguration(ReelgenOptions.Section)
+            .PostConfigure<IConfiguration>((o, configuration) =>
+            {
+                if (string.IsNullOrEmpty(o.PublicBaseUrl))
+                    o.PublicBaseUrl = DefaultPublicBaseUrl(configuration["urls"] ?? configuration["ASPNETCORE_URLS"]);
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -61,6 +67,17 @@ public static class ReelgenServer
         }
         return builder;
     }
+
+    /// <summary>The first listen address, with a wildcard host read as localhost.</summary>
+    internal static string DefaultPublicBaseUrl(string? urls)
+    {
+        var first = (urls ?? DefaultUrls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? DefaultUrls;
+        foreach (var wildcard in new[] { "://+", "://*", "://0.0.0.0", "://[::]" })
+            first = first.Replace(wildcard, "://localhost", StringComparison.Ordinal);
+        return first.TrimEnd('/');
+    }
+
+    private const string DefaultUrls = "http://localhost:5080";
 
     public static WebApplication MapReelgen(this WebApplication app)
     {

@@ -38,14 +38,14 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         }
         catch (HttpRequestException ex)
         {
-            throw new RenderException($"{label}: {Shorten(url)} could not be fetched: {Reason(ex)}", ex);
+            throw new RenderException($"{label} {Shorten(url)} could not be fetched: {Reason(ex)}", ex);
         }
         catch (AddressRefusedException ex)
         {
-            throw new RenderException($"{label}: {Shorten(url)} was refused: {ex.Message}", ex);
+            throw new RenderException($"{label} {Shorten(url)} was refused: {ex.Message}", ex);
         }
         var named = path + "." + format;
-        File.Move(path, named);
+        File.Move(path, named, overwrite: true);
         MediaInfo info;
         try
         {
@@ -53,16 +53,16 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         }
         catch (InvalidDataException ex)
         {
-            throw new RenderException($"{label}: {Shorten(url)} is not readable {Describe(kind)}: {ex.Message}", ex);
+            throw new RenderException($"{label} {Shorten(url)} is not readable {Describe(kind)}: {ex.Message}", ex);
         }
         if (kind is MediaKind.Image or MediaKind.Video && (!info.HasVideo || info.Width <= 0 || info.Height <= 0))
-            throw new RenderException($"{label}: {Shorten(url)} has no picture in it");
+            throw new RenderException($"{label} {Shorten(url)} has no picture in it");
         if (kind == MediaKind.Image && (long)info.Width * info.Height > options.MaxImagePixels)
-            throw new RenderException($"{label}: {Shorten(url)} is {info.Width}x{info.Height}, more than the {options.MaxImagePixels / 1_000_000} megapixels allowed");
+            throw new RenderException($"{label} {Shorten(url)} is {info.Width}x{info.Height}, more than the {options.MaxImagePixels / 1_000_000} megapixels allowed");
         if (kind == MediaKind.Audio && !info.HasAudio)
-            throw new RenderException($"{label}: {Shorten(url)} has no sound in it");
+            throw new RenderException($"{label} {Shorten(url)} has no sound in it");
         if (kind != MediaKind.Image && info.DurationMs <= 0)
-            throw new RenderException($"{label}: {Shorten(url)} has no duration ffprobe can read");
+            throw new RenderException($"{label} {Shorten(url)} has no duration ffprobe can read");
         return new LocalAsset(named, format, info);
     }
 
@@ -72,7 +72,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         for (var redirects = 0; ; redirects++)
         {
             if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-                throw new RenderException($"{label}: {Shorten(uri.ToString())} is not an http or https URL");
+                throw new RenderException($"{label} {Shorten(uri.ToString())} is not an http or https URL");
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.UserAgent.ParseAdd("Reelgen/1.0");
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -80,16 +80,16 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
             if (status is 301 or 302 or 303 or 307 or 308)
             {
                 if (redirects >= options.MaxRedirects)
-                    throw new RenderException($"{label}: {Shorten(url)} redirected more than {options.MaxRedirects} times");
+                    throw new RenderException($"{label} {Shorten(url)} redirected more than {options.MaxRedirects} times");
                 var location = response.Headers.Location
-                    ?? throw new RenderException($"{label}: {Shorten(uri.ToString())} answered {status} without a Location");
+                    ?? throw new RenderException($"{label} {Shorten(uri.ToString())} answered {status} without a Location");
                 uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 continue;
             }
             if (!response.IsSuccessStatusCode)
                 throw new RenderException($"{label} answered {status} {response.ReasonPhrase ?? ((HttpStatusCode)status).ToString()} ({Shorten(uri.ToString())})");
             if (response.Content.Headers.ContentLength is { } length && length > options.MaxAssetBytes)
-                throw new RenderException($"{label}: {Shorten(url)} is {Megabytes(length)}, more than the {Megabytes(options.MaxAssetBytes)} allowed");
+                throw new RenderException($"{label} {Shorten(url)} is {Megabytes(length)}, more than the {Megabytes(options.MaxAssetBytes)} allowed");
             return await CopyCheckedAsync(response, kind, label, url, path, ct);
         }
     }
@@ -97,7 +97,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
     private async Task<string> CopyCheckedAsync(HttpResponseMessage response, MediaKind kind, string label, string url, string path, CancellationToken ct)
     {
         await using var source = await response.Content.ReadAsStreamAsync(ct);
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         var buffer = new byte[1 << 16];
         var head = new byte[MediaSniffer.HeaderLength * 4];
         var headLength = 0;
@@ -108,7 +108,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         {
             total += read;
             if (total > options.MaxAssetBytes)
-                throw new RenderException($"{label}: {Shorten(url)} is more than the {Megabytes(options.MaxAssetBytes)} allowed");
+                throw new RenderException($"{label} {Shorten(url)} is more than the {Megabytes(options.MaxAssetBytes)} allowed");
             if (format is null)
             {
                 var take = Math.Min(read, head.Length - headLength);
@@ -125,8 +125,8 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
     private static string Check(byte[] head, int length, MediaKind kind, string label, string url) =>
         MediaSniffer.Recognise(head.AsSpan(0, length), kind)
         ?? throw new RenderException(length == 0
-            ? $"{label}: {Shorten(url)} is empty"
-            : $"{label}: {Shorten(url)} is not {Describe(kind)} (its first bytes match no supported format)");
+            ? $"{label} {Shorten(url)} is empty"
+            : $"{label} {Shorten(url)} is not {Describe(kind)} (its first bytes match no supported format)");
 
     private static string Describe(MediaKind kind) => kind switch
     {

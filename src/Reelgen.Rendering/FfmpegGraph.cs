@@ -138,7 +138,8 @@ internal static class FfmpegGraph
         args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-map", "[aout]"]);
         args.AddRange(["-c:v", "libx264", "-preset", options.Preset, "-crf", Int(options.Crf), "-pix_fmt", "yuv420p", "-r", Int(fps)]);
         args.AddRange(["-c:a", "aac", "-b:a", Int(options.AudioBitrateKbps) + "k", "-ar", "48000", "-ac", "2"]);
-        args.AddRange(["-frames:v", plan.Frames.ToString(CultureInfo.InvariantCulture), "-t", total, "-movflags", "+faststart"]);
+        // -t, not -frames:v: a frame limit ends the output before the encoder flushes the last AAC frames.
+        args.AddRange(["-t", total, "-movflags", "+faststart"]);
         args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
         return new FfmpegInvocation(args, graph.ToString());
     }

@@ -52,7 +52,7 @@ internal static class MediaSniffer
             return "ogg";
         if (h.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0x01, 0xBA]))
             return "mpeg";
-        if (h.Length >= 1 && h[0] == 0x47 && (h.Length < 189 || h[188] == 0x47))
+        if (h.Length >= 189 && h[0] == 0x47 && h[188] == 0x47)
             return "mpegts";
         // QuickTime files may start with other atoms than ftyp.
         if (h.Length >= 8 && (h[4..8].SequenceEqual("moov"u8) || h[4..8].SequenceEqual("mdat"u8) || h[4..8].SequenceEqual("wide"u8) || h[4..8].SequenceEqual("free"u8)))

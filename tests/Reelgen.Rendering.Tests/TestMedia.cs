@@ -67,7 +67,13 @@ public static partial class TestMedia
         return (frame[i], frame[i + 1], frame[i + 2]);
     }
 
-    public static byte[] Frame(string video, double seconds)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, long, double), byte[]> Frames = new();
+
+    /// <summary>The frame shown at <paramref name="seconds"/> as rgb24 bytes (cached per file version and moment).</summary>
+    public static byte[] Frame(string video, double seconds) =>
+        Frames.GetOrAdd((video, File.GetLastWriteTimeUtc(video).Ticks, seconds), key => ExtractFrame(key.Item1, key.Item3));
+
+    private static byte[] ExtractFrame(string video, double seconds)
     {
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "-v", "error", "-ss", S(seconds), "-i", video, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1" })
@@ -87,9 +93,11 @@ public static partial class TestMedia
 
     public static (int Width, int Height) Size(string video)
     {
-        var s = Probe(video, "stream=width,height", "v:0").Split(',');
+        var s = Sizes.GetOrAdd((video, File.GetLastWriteTimeUtc(video).Ticks), key => Probe(key.Item1, "stream=width,height", "v:0")).Split(',');
         return (int.Parse(s[0], CultureInfo.InvariantCulture), int.Parse(s[1], CultureInfo.InvariantCulture));
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, long), string> Sizes = new();
 
     public static double Duration(string file) => double.Parse(Probe(file, "format=duration", null), CultureInfo.InvariantCulture);
 

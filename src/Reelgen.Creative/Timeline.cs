@@ -37,8 +37,9 @@ public sealed record TimedTrack(int SceneIndex, int TrackIndex, Track Track, dou
 /// <summary>
 /// Resolves section 6.6 of the contract: a scene lasts its <c>duration</c>, else the length of the track named by
 /// <c>intrinsicDurationTrackReference</c>, else that of its one track with a length of its own. A track starts
-/// <c>startTimeGap</c> after the scene start and ends at the first of: its own <c>duration</c>, the end of its media,
-/// the scene end less <c>endTimeGap</c>. Nothing runs past the scene end.
+/// <c>startTimeGap</c> after the scene start and ends at the first of: its own <c>duration</c>, the end of its media
+/// (a clip or a sound that does not loop; a presenter stays after its speech), the scene end less <c>endTimeGap</c>.
+/// Nothing runs past the scene end.
 /// </summary>
 public static class TimelinePlanner
 {
@@ -94,9 +95,11 @@ public static class TimelinePlanner
                 var track = tracks[t];
                 var trackStart = start + (track.StartTimeGap ?? 0);
                 var trackEnd = end - (track.EndTimeGap ?? 0);
+                // A presenter stays in picture to the scene end after it has spoken (its speech still sets the
+                // track's intrinsic length for the scene); a clip or sound ends with its media.
                 if (track.Duration is { } d)
                     trackEnd = Math.Min(trackEnd, trackStart + d);
-                else if (Own(t) is { } own)
+                else if (track.Type != TrackTypes.Actor && Own(t) is { } own)
                     trackEnd = Math.Min(trackEnd, trackStart + own);
                 var offset = offsets[t];
                 if (track.SequentialBlendId is { } id && trackEnd >= end - 0.5)

@@ -54,9 +54,31 @@ public sealed class PlanningTests
         var timeline = TimelinePlanner.Plan(Creative(new Scene { IntrinsicDurationTrackReference = "a", Tracks = [actor, music] }), (_, t) => t == 0 ? 2000 : 10_000);
         Assert.Equal(2760, timeline.Scenes[0].DurationMs); // 2750 rounded up to whole frames (40 ms)
         Assert.Equal(500, timeline.Scenes[0].Tracks[0].StartMs);
-        Assert.Equal(2500, timeline.Scenes[0].Tracks[0].EndMs);
+        Assert.Equal(2510, timeline.Scenes[0].Tracks[0].EndMs); // the presenter stays to the scene end less its end gap
         Assert.Equal(2760, timeline.Scenes[0].Tracks[1].EndMs); // cut at the scene end
         Assert.Equal(69, timeline.FrameCount);
+    }
+
+    [Fact]
+    public void A_presenter_stays_in_picture_after_speaking_and_continues_into_the_next_scene()
+    {
+        Track Presenter(string text)
+        {
+            var t = Track.ActorTrack("ryan", text);
+            t.SequentialBlendId = "p";
+            return t;
+        }
+        var clip = Track.VideoTrack("https://example.com/c.mp4");
+        clip.ReferenceId = "clip";
+        var timeline = TimelinePlanner.Plan(Creative(
+            new Scene { IntrinsicDurationTrackReference = "clip", Tracks = [clip, Presenter("short")] },
+            new Scene { Tracks = [Presenter("next")] }), (s, t) => s == 0 && t == 0 ? 4000 : 1000);
+
+        var first = timeline.Scenes[0].Tracks[1];
+        Assert.Equal(4000, first.EndMs);
+        var second = Assert.Single(timeline.Scenes[1].Tracks);
+        Assert.Equal(1000, timeline.Scenes[1].DurationMs);
+        Assert.True(second.MediaOffsetMs > 0, "the presenter continues");
     }
 
     [Fact]

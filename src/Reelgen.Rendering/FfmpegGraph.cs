@@ -76,7 +76,9 @@ internal static class FfmpegGraph
                         var t = video.Track;
                         var m = media[(t.SceneIndex, t.TrackIndex)];
                         var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
-                        var i = AddInput("-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds), "-i", m.Path);
+                        // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
+                        // each hold several frames; the encoder, not the decoding, is the bottleneck.
+                        var i = AddInput("-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds), "-i", m.Path);
                         var clip = $"c{i}";
                         var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
                             ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
@@ -96,44 +98,60 @@ internal static class FfmpegGraph
         graph.Append(string.Concat(sceneLabels.Select(l => $"[{l}]")))
             .Append(CultureInfo.InvariantCulture, $"concat=n={sceneLabels.Count}:v=1:a=0[vout];\n");
 
-        // Sound: silence for the whole video, with every voice, clip and audio track mixed in at its place.
+        // Sound, per scene: silence as long as the scene, with the scene's voices, clips and audio tracks mixed in at
+        // their place, then the scenes' sound concatenated. Every sound lies within its scene (tracks are cut at the
+        // scene end), so no sound is padded with more silence than its own scene has. Scene edges fall on the
+        // sample nearest their frame, so the sound never drifts from the picture.
         var total = Sec(plan.Seconds);
-        graph.Append(CultureInfo.InvariantCulture, $"anullsrc=r=48000:cl=stereo,atrim=duration={total}[abase];\n");
-        var soundLabels = new List<string> { "abase" };
-        foreach (var t in plan.Sounds)
+        var sceneSounds = new List<string>();
+        foreach (var scene in plan.Scenes)
         {
-            if (!media.TryGetValue((t.SceneIndex, t.TrackIndex), out var m) || !m.Info.HasAudio || t.DurationMs <= 0)
+            var firstSample = Sample(scene.StartFrame, fps);
+            var samples = Sample(scene.StartFrame + scene.Frames, fps) - firstSample;
+            var silence = $"z{scene.Index}";
+            graph.Append(CultureInfo.InvariantCulture, $"anullsrc=r=48000:cl=stereo,atrim=end_sample={samples}[{silence}];\n");
+            var labels = new List<string> { silence };
+            foreach (var t in plan.Sounds.Where(t => t.SceneIndex == scene.Index))
+            {
+                if (!media.TryGetValue((t.SceneIndex, t.TrackIndex), out var m) || !m.Info.HasAudio || t.DurationMs <= 0)
+                    continue;
+                var volume = t.Track.Volume ?? 1;
+                if (volume <= 0)
+                    continue;
+                var offset = t.Track.Type == TrackTypes.Actor ? 0 : t.MediaOffsetMs;
+                var loop = t.Track.Type == TrackTypes.Audio && t.Track.Loop == true;
+                if (loop && m.Info.DurationMs > 0)
+                    offset %= m.Info.DurationMs;
+                var input = new List<string> { "-threads", "1", "-vn" };
+                if (loop)
+                    input.AddRange(["-stream_loop", "-1"]);
+                if (offset > 0)
+                    input.AddRange(["-ss", Sec(offset / 1000)]);
+                input.AddRange(["-i", m.Path]);
+                var i = AddInput([.. input]);
+                var label = $"a{i}";
+                var delay = Math.Max(0, (long)Math.Round(t.StartMs * 48.0) - firstSample);
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{i}:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,atrim=duration={Sec(t.DurationMs / 1000)},asetpts=PTS-STARTPTS");
+                if (Math.Abs(volume - 1) > 1e-9)
+                    graph.Append(CultureInfo.InvariantCulture, $",volume={volume.ToString("0.###", CultureInfo.InvariantCulture)}");
+                if (delay > 0)
+                    graph.Append(CultureInfo.InvariantCulture, $",adelay=delays={delay}S:all=1");
+                graph.Append(CultureInfo.InvariantCulture, $"[{label}];\n");
+                labels.Add(label);
+            }
+            if (labels.Count == 1)
+            {
+                sceneSounds.Add(silence);
                 continue;
-            var volume = t.Track.Volume ?? 1;
-            if (volume <= 0)
-                continue;
-            var offset = t.Track.Type == TrackTypes.Actor ? 0 : t.MediaOffsetMs;
-            var loop = t.Track.Type == TrackTypes.Audio && t.Track.Loop == true;
-            if (loop && m.Info.DurationMs > 0)
-                offset %= m.Info.DurationMs;
-            var input = new List<string> { "-vn" };
-            if (loop)
-                input.AddRange(["-stream_loop", "-1"]);
-            if (offset > 0)
-                input.AddRange(["-ss", Sec(offset / 1000)]);
-            input.AddRange(["-i", m.Path]);
-            var i = AddInput([.. input]);
-            var label = $"a{i}";
-            var delay = (long)Math.Round(t.StartMs * 48.0);
-            graph.Append(CultureInfo.InvariantCulture,
-                $"[{i}:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,atrim=duration={Sec(t.DurationMs / 1000)},asetpts=PTS-STARTPTS");
-            if (Math.Abs(volume - 1) > 1e-9)
-                graph.Append(CultureInfo.InvariantCulture, $",volume={volume.ToString("0.###", CultureInfo.InvariantCulture)}");
-            if (delay > 0)
-                graph.Append(CultureInfo.InvariantCulture, $",adelay=delays={delay}S:all=1");
-            graph.Append(CultureInfo.InvariantCulture, $"[{label}];\n");
-            soundLabels.Add(label);
+            }
+            var mixed = $"m{scene.Index}";
+            graph.Append(string.Concat(labels.Select(l => $"[{l}]")))
+                .Append(CultureInfo.InvariantCulture, $"amix=inputs={labels.Count}:duration=first:dropout_transition=0:normalize=0[{mixed}];\n");
+            sceneSounds.Add(mixed);
         }
-        if (soundLabels.Count == 1)
-            graph.Append("[abase]anull[aout]");
-        else
-            graph.Append(string.Concat(soundLabels.Select(l => $"[{l}]")))
-                .Append(CultureInfo.InvariantCulture, $"amix=inputs={soundLabels.Count}:duration=first:dropout_transition=0:normalize=0,atrim=duration={total}[aout]");
+        graph.Append(string.Concat(sceneSounds.Select(l => $"[{l}]")))
+            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneSounds.Count}:v=0:a=1[aout]");
 
         args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-map", "[aout]"]);
         args.AddRange(["-c:v", "libx264", "-preset", options.Preset, "-crf", Int(options.Crf), "-pix_fmt", "yuv420p", "-r", Int(fps)]);
@@ -143,6 +161,8 @@ internal static class FfmpegGraph
         args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
         return new FfmpegInvocation(args, graph.ToString());
     }
+
+    private static long Sample(long frame, int fps) => (long)Math.Round(frame * 48000.0 / fps, MidpointRounding.AwayFromZero);
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

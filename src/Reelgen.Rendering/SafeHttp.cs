@@ -35,9 +35,10 @@ public static class SafeHttp
         var allowed = allowPrivate ? addresses : addresses.Where(AddressPolicy.IsPublic).ToArray();
         if (allowed.Length == 0)
         {
+            var what = literal is not null ? $"{literal} is" : $"{endPoint.Host} resolves to {addresses[0]},";
             throw new AddressRefusedException(addresses.Length == 0
                 ? $"{endPoint.Host} does not resolve"
-                : $"{endPoint.Host} resolves to {addresses[0]}, a private, loopback or otherwise non-public address, which is refused");
+                : $"{what} a private, loopback or otherwise non-public address, which is refused");
         }
         Exception? last = null;
         foreach (var address in allowed)

@@ -77,6 +77,8 @@ public sealed partial class VideoRenderer
         var scriptPath = Path.Combine(workDirectory, "graph.txt");
         var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options);
         await File.WriteAllTextAsync(scriptPath, invocation.FilterGraph, cancellationToken);
+        // The exact command, kept beside the graph so a failed render can be replayed by hand.
+        await File.WriteAllLinesAsync(Path.Combine(workDirectory, "ffmpeg-args.txt"), invocation.Arguments, cancellationToken);
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
         if (directory is not null)
             Directory.CreateDirectory(directory);

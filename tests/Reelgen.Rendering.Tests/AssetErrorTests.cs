@@ -43,7 +43,7 @@ public sealed class AssetErrorTests(AssetServer server) : RenderTest(server)
         var url = Server.Serve("/e/private.png", TestMedia.Png(8, 8, SKColors.Red));
         var ex = await Assert.ThrowsAsync<RenderException>(() => RenderAsync(Creative(320, 240, Scene(500, Track.ImageTrack(url))), options: new RenderOptions()));
         Assert.StartsWith("scene 1, track 1: ", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("127.0.0.1, a private, loopback or otherwise non-public address, which is refused", ex.Message);
+        Assert.Contains("127.0.0.1 is a private, loopback or otherwise non-public address, which is refused", ex.Message);
     }
 
     [Fact]

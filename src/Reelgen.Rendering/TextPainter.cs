@@ -2,12 +2,14 @@ using System.Globalization;
 using System.Text;
 using Reelgen.Creative;
 using SkiaSharp;
+using SkiaSharp.HarfBuzz;
 
 namespace Reelgen.Rendering;
 
 /// <summary>
 /// Draws a text track: the style's font (any installed family, falling back per character to a font that has the
-/// glyph, and to Noto Color Emoji for emoji), wrapped at spaces (and between CJK characters) to the box width, long
+/// glyph, and to Noto Color Emoji for emoji), shaped with HarfBuzz (joined Arabic letters, ligatures, emoji
+/// sequences and flags), wrapped at spaces (and between CJK characters) to the box width, long
 /// words broken, lines that do not fit the box height clipped.
 /// </summary>
 internal sealed class TextPainter : IDisposable
@@ -20,6 +22,7 @@ internal sealed class TextPainter : IDisposable
     private readonly Dictionary<(string Family, int Weight), SKTypeface> _typefaces = [];
     private readonly Dictionary<(int CodePoint, int Weight), SKTypeface> _fallbacks = [];
     private readonly Dictionary<SKTypeface, SKFont> _probes = [];
+    private readonly Dictionary<SKTypeface, SKShaper> _shapers = [];
     private readonly SKTypeface? _emoji;
 
     public TextPainter()
@@ -70,8 +73,9 @@ internal sealed class TextPainter : IDisposable
             foreach (var (run, typeface) in Runs(lines[i], primary, weight))
             {
                 using var runFont = new SKFont(typeface, size) { Subpixel = true, Edging = SKFontEdging.SubpixelAntialias };
-                canvas.DrawText(run, x, baseline, SKTextAlign.Left, runFont, paint);
-                x += runFont.MeasureText(run);
+                var shaper = Shaper(typeface);
+                canvas.DrawShapedText(shaper, run, x, baseline, SKTextAlign.Left, runFont, paint);
+                x += shaper.Shape(run, runFont).Width;
             }
         }
         canvas.Restore();
@@ -162,7 +166,7 @@ internal sealed class TextPainter : IDisposable
         foreach (var (run, typeface) in Runs(text, font.Typeface, weight))
         {
             using var runFont = new SKFont(typeface, font.Size) { Subpixel = true };
-            width += runFont.MeasureText(run);
+            width += Shaper(typeface).Shape(run, runFont).Width;
         }
         return width;
     }
@@ -205,6 +209,13 @@ internal sealed class TextPainter : IDisposable
         return fallback;
     }
 
+    private SKShaper Shaper(SKTypeface typeface)
+    {
+        if (!_shapers.TryGetValue(typeface, out var shaper))
+            _shapers[typeface] = shaper = new SKShaper(typeface);
+        return shaper;
+    }
+
     private bool Has(SKTypeface typeface, int codePoint)
     {
         if (!_probes.TryGetValue(typeface, out var font))
@@ -241,6 +252,8 @@ internal sealed class TextPainter : IDisposable
     {
         foreach (var f in _probes.Values)
             f.Dispose();
+        foreach (var shaper in _shapers.Values)
+            shaper.Dispose();
         foreach (var t in _typefaces.Values.Concat(_fallbacks.Values).Distinct())
         {
             if (t != SKTypeface.Default)

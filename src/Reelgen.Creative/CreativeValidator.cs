@@ -16,6 +16,9 @@ public sealed class CreativeValidator
     /// <summary>Known voice ids; null accepts any.</summary>
     public Func<string, bool>? VoiceExists { get; init; }
 
+    /// <summary>False for templates, whose variables get their values only when the template is run.</summary>
+    public bool RequireVariableValues { get; init; } = true;
+
     /// <summary>Validates a whole job request; an empty result means valid.</summary>
     public Dictionary<string, string[]> Validate(VideoGenerationJobRequest request)
     {
@@ -213,7 +216,7 @@ public sealed class CreativeValidator
         }
         if (text.Length > CreativeRules.MaxTextLength)
             Add(path, $"is at most {CreativeRules.MaxTextLength} characters.");
-        var missing = DynamicVariables.TokensIn(text).Where(n => !variables.ContainsKey(n)).Distinct().ToList();
+        var missing = RequireVariableValues ? DynamicVariables.TokensIn(text).Where(n => !variables.ContainsKey(n)).Distinct().ToList() : [];
         if (missing.Count > 0)
             Add(path, $"uses {DynamicVariables.Describe(missing)} but dynamicVariables has no value for {(missing.Count == 1 ? "it" : "them")} (write {{{{ and }}}} for literal braces).");
     }

@@ -40,7 +40,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         {
             throw new RenderException($"{label} {Shorten(url)} could not be fetched: {Reason(ex)}", ex);
         }
-        catch (AddressRefusedException ex)
+        catch (UnsafeAddressException ex)
         {
             throw new RenderException($"{label} {Shorten(url)} was refused: {ex.Message}", ex);
         }
@@ -139,7 +139,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
     {
         for (var e = ex; e is not null; e = e.InnerException)
         {
-            if (e is AddressRefusedException)
+            if (e is UnsafeAddressException)
                 return e.Message;
         }
         return ex.InnerException?.Message ?? ex.Message;

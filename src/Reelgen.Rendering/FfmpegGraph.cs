@@ -62,34 +62,29 @@ internal static class FfmpegGraph
             {
                 var enable = $"between(t\\,{Sec((layer.FromFrame - 0.5) / fps)}\\,{Sec((layer.ToFrame - 0.5) / fps)})";
                 var next = $"s{scene.Index}l{layerNumber++}";
-                switch (layer)
+                if (layer is StillLayer still)
                 {
-                    case StillLayer still:
-                    {
-                        var i = AddInput("-i", picturePath(still.Picture.Name));
-                        graph.Append(CultureInfo.InvariantCulture,
-                            $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
-                        break;
-                    }
-                    case VideoLayer video:
-                    {
-                        var t = video.Track;
-                        var m = media[(t.SceneIndex, t.TrackIndex)];
-                        var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
-                        // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
-                        // each hold several frames; the encoder, not the decoding, is the bottleneck.
-                        var i = AddInput("-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds), "-i", m.Path);
-                        var clip = $"c{i}";
-                        var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
-                            ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
-                            : "";
-                        graph.Append(CultureInfo.InvariantCulture,
-                            $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,scale=w={t.Width}:h={t.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1{key}[{clip}];\n");
-                        // Centred in its box; the last frame holds if the clip is shorter than the track.
-                        graph.Append(CultureInfo.InvariantCulture,
-                            $"[{current}][{clip}]overlay=x={t.X}+({t.Width}-overlay_w)/2:y={t.Y}+({t.Height}-overlay_h)/2:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
-                        break;
-                    }
+                    var i = AddInput("-i", picturePath(still.Picture.Name));
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+                }
+                else if (layer is VideoLayer video)
+                {
+                    var t = video.Track;
+                    var m = media[(t.SceneIndex, t.TrackIndex)];
+                    var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
+                    // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
+                    // each hold several frames; the encoder, not the decoding, is the bottleneck.
+                    var i = AddInput("-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds), "-i", m.Path);
+                    var clip = $"c{i}";
+                    var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
+                        ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
+                        : "";
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,scale=w={t.Width}:h={t.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1{key}[{clip}];\n");
+                    // Centred in its box; the last frame holds if the clip is shorter than the track.
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{clip}]overlay=x={t.X}+({t.Width}-overlay_w)/2:y={t.Y}+({t.Height}-overlay_h)/2:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
                 }
                 current = next;
             }

@@ -1,3 +1,5 @@
+using Reelgen.Creative;
+
 namespace Reelgen.Rendering;
 
 /// <summary>The two phases a render reports, matching the job statuses.</summary>
@@ -13,8 +15,11 @@ public enum RenderStage
 /// <summary>How far a render is: the stage and the fraction of that stage done (0 to 1).</summary>
 public readonly record struct RenderProgress(RenderStage Stage, double Fraction);
 
-/// <summary>What a finished render wrote.</summary>
-public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height);
+/// <summary>
+/// What a finished render wrote. <c>Captions</c>: what is said when, from the timeline that was rendered (each cue
+/// from the moment a presenter starts speaking until its speech ends); null when the renderer does not know.
+/// </summary>
+public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height, IReadOnlyList<CaptionCue>? Captions = null);
 
 /// <summary>A render that cannot succeed, with a reason a person can act on ("scene 2, track 1: imageUrl answered 404").</summary>
 public sealed class RenderException(string message, Exception? inner = null) : Exception(message, inner);

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Reelgen.Rendering;
 
 /// <summary>Raised when a request would reach an address that <see cref="AddressPolicy"/> refuses.</summary>
-public sealed class AddressRefusedException(string message) : IOException(message);
+public sealed class UnsafeAddressException(string message) : IOException(message);
 
 /// <summary>
 /// HTTP that cannot be pointed at the server's own network (SSRF). The handler resolves each host itself, refuses
@@ -36,7 +36,7 @@ public static class SafeHttp
         if (allowed.Length == 0)
         {
             var what = literal is not null ? $"{literal} is" : $"{endPoint.Host} resolves to {addresses[0]},";
-            throw new AddressRefusedException(addresses.Length == 0
+            throw new UnsafeAddressException(addresses.Length == 0
                 ? $"{endPoint.Host} does not resolve"
                 : $"{what} a private, loopback or otherwise non-public address, which is refused");
         }

@@ -94,7 +94,7 @@ public sealed partial class VideoRenderer
 
         var output = await _probe.ProbeAsync(outputPath, CancellationToken.None);
         LogRendered(_logger, outputPath, output.DurationMs / 1000, stopwatch.Elapsed.TotalSeconds);
-        return new RenderResult(outputPath, Math.Round(output.DurationMs) / 1000, new FileInfo(outputPath).Length, timeline.Width, timeline.Height);
+        return new RenderResult(outputPath, Math.Round(output.DurationMs) / 1000, new FileInfo(outputPath).Length, timeline.Width, timeline.Height, Captions(timeline, media));
     }
 
     /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>
@@ -219,6 +219,20 @@ public sealed partial class VideoRenderer
         var rgb = buffer.ToArray();
         return rgb.Length >= 3 ? Convert.ToHexString(rgb, 0, 3) : "00FF00";
     }
+
+    /// <summary>
+    /// The cues of <see cref="SpokenCaptions.FromTimeline"/>, each ending when its speech ends rather than when the
+    /// presenter leaves the picture.
+    /// </summary>
+    private static List<CaptionCue> Captions(Timeline timeline, Dictionary<(int Scene, int Track), TrackMedia> media) =>
+        timeline.Tracks
+            .Where(t => t.Track.Type == TrackTypes.Actor && !string.IsNullOrWhiteSpace(t.Track.Text) && t.EndMs > t.StartMs)
+            .OrderBy(t => t.StartMs)
+            .Select(t => new CaptionCue(
+                t.StartMs,
+                media.TryGetValue((t.SceneIndex, t.TrackIndex), out var speech) ? Math.Min(t.EndMs, t.StartMs + speech.Info.DurationMs) : t.EndMs,
+                t.Track.Text!.Trim()))
+            .ToList();
 
     private static void TryDelete(string path)
     {

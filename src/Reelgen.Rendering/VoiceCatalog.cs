@@ -45,7 +45,12 @@ public sealed class VoiceCatalog
     // Locales whose espeak-ng voice is not found by the plain language code.
     private static readonly Dictionary<string, string> LocaleFallback = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["en"] = "en-gb", ["fr"] = "fr-fr", ["es-mx"] = "es-419", ["zh-cn"] = "cmn", ["zh-hk"] = "yue", ["zh-tw"] = "cmn",
+        ["en"] = "en-gb",
+        ["fr"] = "fr-fr",
+        ["es-mx"] = "es-419",
+        ["zh-cn"] = "cmn",
+        ["zh-hk"] = "yue",
+        ["zh-tw"] = "cmn",
     };
 
     private static readonly string[] FemaleVariants = ["f3", "f1", "f2", "f4", "f5"];

@@ -70,7 +70,7 @@ public sealed class SafeHttpTests(AssetServer server) : IClassFixture<AssetServe
         var url = new UriBuilder(server.Serve("/hello", "hi"u8.ToArray())) { Host = host }.Uri;
         using var refused = new HttpClient(SafeHttp.CreateHandler(allowPrivate: false));
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => refused.GetAsync(url));
-        Assert.IsType<AddressRefusedException>(ex.InnerException);
+        Assert.IsType<UnsafeAddressException>(ex.InnerException);
 
         using var allowed = new HttpClient(SafeHttp.CreateHandler(allowPrivate: true));
         Assert.Equal("hi", await allowed.GetStringAsync(url));

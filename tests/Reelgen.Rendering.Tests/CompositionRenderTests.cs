@@ -43,8 +43,9 @@ public sealed class CompositionRenderTests(AssetServer server) : RenderTest(serv
         var dir = TestMedia.NewDirectory();
         var gifPath = Path.Combine(dir, "a.gif");
         // An animated GIF: the first frame (yellow) is the one shown.
-        var convert = System.Diagnostics.Process.Start("convert", ["-size", "40x40", "xc:yellow", "xc:black", "-loop", "0", gifPath])!;
-        await convert.WaitForExitAsync();
+        var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=yellow:s=40x40:r=10:d=0.5", "-f", "lavfi", "-i", "color=black:s=40x40:r=10:d=0.5",
+            "-filter_complex", "[0][1]concat=n=2:v=1", gifPath])!;
+        await ffmpeg.WaitForExitAsync();
         var png = Server.Serve("/f/a.png", TestMedia.Png(40, 40, SKColors.Red));
         var jpeg = Server.Serve("/f/a.jpg", TestMedia.Png(40, 40, SKColors.Blue, format: SKEncodedImageFormat.Jpeg));
         var webp = Server.Serve("/f/a.webp", TestMedia.Png(40, 40, SKColors.White, format: SKEncodedImageFormat.Webp));

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# API throughput and latency: job submissions per second and GET /video-generation-jobs/{id} latency at 1, 50 and
+# 200 concurrent clients against a store holding 10,000 jobs, on loopback, with wrk; and the same for a trivial
+# endpoint of the same server (/health/live), the framework's own ceiling. SQLite, API role only (no rendering).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib/common.sh
+RUNS=${RUNS:-3} SECONDS_PER_RUN=${SECONDS_PER_RUN:-5} PORT=${PORT:-5190}
+data=$(mktemp -d)
+trap 'stop_server; rm -rf "$data"' EXIT
+start_server "$PORT" "$data" Reelgen__Roles=api
+base="http://127.0.0.1:$PORT"
+
+# 10,000 jobs in the store, written straight into SQLite (what the API would have written).
+body='{"videoCreative":{"settings":{"videoSize":{"width":320,"height":240}},"scenes":[{"duration":1000,"tracks":[{"type":"text","text":"bench"}]}]}}'
+curl -fs -X POST "$base/api/v1/video-generation-jobs" -H "Authorization: Bearer bench-token" -d "$body" >/dev/null
+sqlite3 "$data/reelgen.db" <<SQL
+PRAGMA busy_timeout=10000;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9999)
+INSERT INTO jobs (id, workspace_id, video_id, status, progress, maximum_progress, request, attempts, created_at, updated_at)
+SELECT 'seed-' || i, (SELECT workspace_id FROM jobs LIMIT 1), 'seed-video-' || i, 'finished', 100, 100,
+       (SELECT request FROM jobs LIMIT 1), 1, 1700000000000 + i, 1700000000000 + i FROM n;
+SQL
+ids=$(sqlite3 "$data/reelgen.db" "SELECT id FROM jobs ORDER BY random() LIMIT 200" | paste -sd, -)
+
+cat >"$data/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["Authorization"] = "Bearer bench-token"
+wrk.headers["Content-Type"] = "application/json"
+LUA
+cat >"$data/get.lua" <<LUA
+local ids = {}
+for id in string.gmatch("$ids", "[^,]+") do ids[#ids + 1] = id end
+wrk.headers["Authorization"] = "Bearer bench-token"
+request = function() return wrk.format("GET", "/api/v1/video-generation-jobs/" .. ids[math.random(#ids)]) end
+LUA
+
+# run_wrk CONNECTIONS SCRIPT PATH -> prints "rps p50ms p99ms errors"
+run_wrk() {
+  local c=$1 script=$2 path=$3 threads=$(( $1 < 2 ? 1 : 2 ))
+  wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --latency ${script:+-s "$script"} "$base$path" | python3 -c '
+import re, sys
+t = sys.stdin.read()
+def ms(v):
+    n, u = re.match(r"([\d.]+)(\w+)", v).groups(); return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", t).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", t).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+print(rps, p50, p99, errors.group(1) if errors else 0)'
+}
+
+rows=()
+for c in 1 50 200; do
+  for kind in submit poll trivial; do
+    case $kind in
+      submit) script="$data/post.lua" path=/api/v1/video-generation-jobs ;;
+      poll) script="$data/get.lua" path=/ ;;
+      trivial) script="" path=/health/live ;;
+    esac
+    : >"$data/runs"
+    for _ in $(seq 1 "$RUNS"); do run_wrk "$c" "$script" "$path" >>"$data/runs"; done
+    rps=$(cut -d' ' -f1 "$data/runs" | median); p50=$(cut -d' ' -f2 "$data/runs" | median)
+    p99=$(cut -d' ' -f3 "$data/runs" | median); errors=$(cut -d' ' -f4 "$data/runs" | paste -sd+ | bc)
+    rows+=("$c $kind $rps $p50 $p99 $errors")
+    echo "clients=$c $kind: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, non-2xx $errors" >&2
+  done
+done
+jobs=$(sqlite3 "$data/reelgen.db" "SELECT count(*) FROM jobs")
+
+{
+  echo "# API throughput and latency"
+  echo
+  echo "Command: \`bench/run.sh api\` (RUNS=$RUNS, ${SECONDS_PER_RUN} s per run; medians of the runs)"
+  echo
+  machine
+  echo "- store: SQLite, $jobs jobs at the end (10,000 before the first run); server with \`Reelgen__Roles=api\`; wrk on loopback"
+  echo
+  echo "| clients | endpoint | req/s | p50 ms | p99 ms | non-2xx | req/s vs trivial |"
+  echo "|---:|---|---:|---:|---:|---:|---:|"
+  for c in 1 50 200; do
+    trivial=$(printf '%s\n' "${rows[@]}" | awk -v c="$c" '$1==c && $2=="trivial" {print $3}')
+    printf '%s\n' "${rows[@]}" | awk -v c="$c" -v t="$trivial" '$1==c {
+      name = ($2=="submit") ? "POST /video-generation-jobs" : ($2=="poll") ? "GET /video-generation-jobs/{id}" : "GET /health/live (trivial)";
+      printf "| %s | %s | %.0f | %.2f | %.2f | %s | %.2f |\n", $1, name, $3, $4, $5, $6, $3 / t }'
+  done
+  echo
+  echo "Goals: polls p99 under 10 ms at 200 clients; submissions at least 500/s on SQLite."
+} >bench/results/api.md
+cat bench/results/api.md

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# bench/run.sh [render|api|callbacks|all]  — runs a benchmark case and writes bench/results/<case>.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+case="${1:-all}"
+scripts/install-deps.sh
+command -v wrk >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1 && command -v hyperfine >/dev/null 2>&1 || {
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk sqlite3 hyperfine >/dev/null
+  else
+    echo "bench needs wrk, sqlite3 and hyperfine" >&2; exit 1
+  fi
+}
+dotnet build src/Reelgen.Cli -c Release -o bench/out/reelgen -v quiet -nologo "-clp:ErrorsOnly;NoSummary"
+case "$case" in
+  render|api|callbacks) "bench/$case.sh" ;;
+  all) bench/render.sh; bench/api.sh; bench/callbacks.sh ;;
+  *) echo "unknown case '$case': render, api, callbacks or all" >&2; exit 2 ;;
+esac

@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Options;
+using Reelgen.Server.Jobs;
+using Reelgen.Server.Workspaces;
+
+namespace Reelgen.Server.Callbacks;
+
+/// <summary>
+/// Sends the callback outbox, <see cref="CallbackOptions.Concurrency"/> deliveries at a time. A job ending in this
+/// process wakes it at once (<see cref="WorkSignal.NotifyCallbacks"/>); otherwise it sleeps until the next delivery
+/// falls due or the poll interval, whichever comes first, which also picks up deliveries other processes wrote.
+/// At-least-once: a sender killed mid-send leaves its claim to lapse and the delivery goes again with the same id.
+/// </summary>
+public sealed partial class CallbackDispatcher(
+    CallbackStore store,
+    CallbackSender sender,
+    WorkspaceStore workspaces,
+    WorkSignal signal,
+    TimeProvider time,
+    IOptions<CallbackOptions> options,
+    ILogger<CallbackDispatcher> logger) : BackgroundService
+{
+    private readonly string _processId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly RetrySchedule _schedule = new(options.Value.RetrySchedule);
+
+    private CallbackOptions Settings => options.Value;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Settings.Concurrency).Select(slot => RunSlotAsync($"{_processId}:{slot}", stoppingToken)));
+
+    private async Task RunSlotAsync(string owner, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var delivery = await store.ClaimAsync(owner, Settings.Lease, stoppingToken);
+                if (delivery is null)
+                {
+                    await IdleAsync(stoppingToken);
+                    continue;
+                }
+                await DeliverAsync(delivery, owner, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A database outage must not kill the dispatcher: log, wait, try again.
+                LogDispatcherError(ex);
+                await Task.Delay(Settings.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task IdleAsync(CancellationToken stoppingToken)
+    {
+        var wait = Settings.PollInterval;
+        if (await store.NextDueAsync(stoppingToken) is { } due)
+        {
+            var untilDue = TimeSpan.FromMilliseconds(due - time.GetUtcNow().ToUnixTimeMilliseconds());
+            wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue < wait ? untilDue : wait;
+        }
+        if (wait > TimeSpan.Zero)
+            await signal.WaitForCallbacksAsync(wait, stoppingToken);
+    }
+
+    private async Task DeliverAsync(CallbackDelivery delivery, string owner, CancellationToken stoppingToken)
+    {
+        var workspace = await workspaces.FindByIdAsync(delivery.WorkspaceId, stoppingToken)
+            ?? throw new InvalidOperationException($"callback {delivery.Id}: workspace {delivery.WorkspaceId} is missing");
+        var attemptedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
+        SendOutcome outcome;
+        try
+        {
+            outcome = await sender.SendAsync(delivery, workspace, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-send: whether the receiver got it is unknown, so it goes again (same id) after restart.
+            await store.ReleaseAsync(delivery, owner, CancellationToken.None);
+            throw;
+        }
+
+        var attemptInRound = (int)(delivery.Attempts - delivery.RoundStart) + 1;
+        var (status, next) = Decide(outcome, attemptInRound);
+        var result = new AttemptResult(attemptedAt, outcome.StatusCode, outcome.Error, outcome.DurationMs, status, next);
+        if (!await store.RecordAttemptAsync(delivery, owner, result, CancellationToken.None))
+        {
+            LogClaimLost(delivery.Id);
+            return;
+        }
+        var what = outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? outcome.Error ?? "";
+        switch (status)
+        {
+            case "delivered":
+                LogDelivered(delivery.Id, delivery.JobId, what, outcome.DurationMs);
+                break;
+            case "failed":
+                LogGaveUp(delivery.Id, delivery.JobId, attemptInRound, what);
+                break;
+            default:
+                LogWillRetry(delivery.Id, delivery.JobId, attemptInRound, what, DateTimeOffset.FromUnixTimeMilliseconds(next));
+                signal.NotifyCallbacks(); // an idle slot recomputes its sleep to wake for this retry
+                break;
+        }
+    }
+
+    /// <summary>2xx delivers; 410 Gone stops at once; anything else is retried on the schedule, or sooner or later as Retry-After asks.</summary>
+    private (string Status, long NextAttemptAt) Decide(SendOutcome outcome, int attemptInRound)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (outcome.Delivered)
+            return ("delivered", now);
+        if (outcome.StatusCode == StatusCodes.Status410Gone)
+            return ("failed", now);
+        if (_schedule.After(attemptInRound, Random.Shared.NextDouble()) is not { } wait)
+            return ("failed", now);
+        return ("pending", now + (long)(outcome.RetryAfter ?? wait).TotalMilliseconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Callback {DeliveryId} of job {JobId} delivered ({Outcome}, {DurationMs} ms)")]
+    private partial void LogDelivered(string deliveryId, string jobId, string outcome, long durationMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Callback {DeliveryId} of job {JobId}: attempt {Attempt} failed ({Outcome}); next attempt at {NextAttemptAt:o}")]
+    private partial void LogWillRetry(string deliveryId, string jobId, int attempt, string outcome, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Callback {DeliveryId} of job {JobId} failed for good after attempt {Attempt} ({Outcome})")]
+    private partial void LogGaveUp(string deliveryId, string jobId, int attempt, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Callback {DeliveryId}: the claim lapsed before the attempt was recorded; it will be sent again")]
+    private partial void LogClaimLost(string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Callback dispatcher error; retrying")]
+    private partial void LogDispatcherError(Exception ex);
+}

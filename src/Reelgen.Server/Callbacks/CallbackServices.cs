@@ -1,0 +1,16 @@
+namespace Reelgen.Server.Callbacks;
+
+public static class CallbackServices
+{
+    /// <summary>The callback outbox, its sender, and (in worker processes) the dispatcher that drains it.</summary>
+    public static IServiceCollection AddCallbacks(this IServiceCollection services, bool dispatch)
+    {
+        services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CallbackOutbox>();
+        services.AddSingleton<CallbackStore>();
+        services.AddSingleton<CallbackSender>();
+        if (dispatch)
+            services.AddHostedService<CallbackDispatcher>();
+        return services;
+    }
+}

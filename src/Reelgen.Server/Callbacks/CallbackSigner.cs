@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Reelgen.Server.Callbacks;
+
+/// <summary>
+/// Standard Webhooks signatures: <c>v1,</c> and the base64 HMAC-SHA256 of <c>id.timestamp.body</c>, keyed with the
+/// bytes of the secret (base64 after <c>whsec_</c>). Receivers can check them with any Standard Webhooks library.
+/// </summary>
+public static class CallbackSigner
+{
+    public const string SecretPrefix = "whsec_";
+
+    public static string Sign(string secret, string id, long timestamp, ReadOnlySpan<byte> body)
+    {
+        var key = Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);
+        var signed = new byte[Encoding.UTF8.GetByteCount(id) + body.Length + 32];
+        var n = Encoding.UTF8.GetBytes($"{id}.{timestamp}.", signed);
+        body.CopyTo(signed.AsSpan(n));
+        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed.AsSpan(0, n + body.Length)));
+    }
+
+    /// <summary>
+    /// The <c>webhook-signature</c> header: the current secret's signature, and during a rotation the previous
+    /// secret's too, space separated, so receivers still holding the old secret keep accepting callbacks.
+    /// </summary>
+    public static string Header(string secret, string? previousSecret, string id, long timestamp, ReadOnlySpan<byte> body) =>
+        previousSecret is null
+            ? Sign(secret, id, timestamp, body)
+            : Sign(secret, id, timestamp, body) + " " + Sign(previousSecret, id, timestamp, body);
+}

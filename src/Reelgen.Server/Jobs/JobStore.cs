@@ -1,0 +1,233 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Dapper;
+using Reelgen.Server.Data;
+
+namespace Reelgen.Server.Jobs;
+
+public sealed class JobRow
+{
+    public string Id { get; set; } = "";
+    public string WorkspaceId { get; set; } = "";
+    public string VideoId { get; set; } = "";
+    public string Status { get; set; } = "";
+    public long Progress { get; set; }
+    public long MaximumProgress { get; set; }
+    public string Request { get; set; } = "";
+    public string? CallbackUrl { get; set; }
+    public string? Error { get; set; }
+    public long Attempts { get; set; }
+    public string? LeaseOwner { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
+/// <summary>The finished video a lease holder stores, written in the same transaction that finishes the job.</summary>
+public sealed record FinishedVideo(string Name, string FileKey, string ShareId, long SizeBytes, double DurationSeconds, int Width, int Height, bool HasCaptions);
+
+/// <summary>
+/// The job queue. A worker claims the oldest queued job in one statement and holds a lease on it, renewed by
+/// heartbeats. Every write a worker makes is guarded by <c>lease_owner</c>, so a worker whose lease lapsed (and whose
+/// job another worker now holds) can never commit a result: rendering is at-least-once, the result exactly-once.
+/// </summary>
+public sealed class JobStore(Db db, TimeProvider time)
+{
+    private const string Columns = "id, workspace_id, video_id, status, progress, maximum_progress, request, callback_url, error, attempts, lease_owner, created_at, updated_at";
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Queues a job and returns once it is committed. Concurrent submissions share one transaction (group commit):
+    /// each still waits for its own row to be durable, but many rows pay for one fsync.
+    /// </summary>
+    public async Task<JobRow> CreateAsync(string workspaceId, string request, string? callbackUrl, CancellationToken ct)
+    {
+        var now = Now;
+        var job = new JobRow
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            WorkspaceId = workspaceId,
+            VideoId = Guid.CreateVersion7().ToString(),
+            Status = JobStatus.InQueue,
+            MaximumProgress = JobStatus.MaximumProgress,
+            Request = request,
+            CallbackUrl = callbackUrl,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var pending = new PendingInsert(job, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _inserts.Writer.WriteAsync(pending, ct);
+        EnsureInsertLoop();
+        await pending.Committed.Task.WaitAsync(ct);
+        return job;
+    }
+
+    private sealed record PendingInsert(JobRow Job, TaskCompletionSource Committed);
+
+    private readonly Channel<PendingInsert> _inserts = Channel.CreateUnbounded<PendingInsert>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _insertLoopLock = new();
+    private Task? _insertLoop;
+
+    private void EnsureInsertLoop()
+    {
+        if (_insertLoop is not null)
+            return;
+        lock (_insertLoopLock)
+            _insertLoop ??= Task.Run(InsertLoopAsync);
+    }
+
+    private async Task InsertLoopAsync()
+    {
+        var batch = new List<PendingInsert>();
+        while (await _inserts.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < 500 && _inserts.Reader.TryRead(out var next))
+                batch.Add(next);
+            try
+            {
+                await db.WriteAsync(async (c, t) =>
+                {
+                    foreach (var p in batch)
+                    {
+                        await c.ExecuteAsync(new CommandDefinition(
+                            $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)",
+                            p.Job, t));
+                    }
+                    return 0;
+                });
+                foreach (var p in batch)
+                    p.Committed.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                // Nothing of the batch was committed: every waiting request answers an error, none a 200.
+                foreach (var p in batch)
+                    p.Committed.TrySetException(ex);
+            }
+        }
+    }
+
+    public Task<JobRow?> FindAsync(string workspaceId, string jobId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<JobRow>($"SELECT {Columns} FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, ct);
+
+    public Task<JobRow?> FindByVideoAsync(string workspaceId, string videoId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<JobRow>($"SELECT {Columns} FROM jobs WHERE video_id = @videoId AND workspace_id = @workspaceId", new { videoId, workspaceId }, ct);
+
+    /// <summary>Claims the oldest queued job for <paramref name="owner"/>, or returns null when the queue is empty.</summary>
+    public Task<JobRow?> ClaimAsync(string owner, TimeSpan lease, CancellationToken ct)
+    {
+        // PostgreSQL: SKIP LOCKED lets many workers claim different rows at once. SQLite: one writer at a time,
+        // so the sub-select and the update are already atomic.
+        var pick = db.IsPostgres
+            ? "SELECT id FROM jobs WHERE status = 'in_queue' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
+            : "SELECT id FROM jobs WHERE status = 'in_queue' ORDER BY created_at, id LIMIT 1";
+        var now = Now;
+        return db.WriteAsync((c, t) => c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
+            $"""
+            UPDATE jobs SET status = 'preprocessing', lease_owner = @owner, lease_expires_at = @expires,
+                attempts = attempts + 1, updated_at = @now
+            WHERE id = ({pick})
+            RETURNING {Columns}
+            """,
+            new { owner, expires = now + (long)lease.TotalMilliseconds, now }, t, cancellationToken: ct)), ct);
+    }
+
+    /// <summary>
+    /// Renews the lease and saves status and progress (progress never goes down). False when the lease is lost or
+    /// the job was deleted: the caller must stop rendering.
+    /// </summary>
+    public async Task<bool> HeartbeatAsync(string jobId, string owner, string status, long progress, TimeSpan lease, CancellationToken ct)
+    {
+        var now = Now;
+        var rows = await db.ExecuteAsync(
+            $"""
+            UPDATE jobs SET lease_expires_at = @expires, status = @status,
+                progress = CASE WHEN progress > @progress THEN progress ELSE @progress END, updated_at = @now
+            WHERE id = @jobId AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+            """,
+            new { jobId, owner, status, progress, expires = now + (long)lease.TotalMilliseconds, now }, ct);
+        return rows == 1;
+    }
+
+    /// <summary>Finishes the job and stores its video, only if <paramref name="owner"/> still holds the lease.</summary>
+    public Task<bool> FinishAsync(JobRow job, string owner, FinishedVideo video, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            var rows = await c.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE jobs SET status = 'finished', progress = maximum_progress, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+                WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+                """, new { id = job.Id, owner, now }, t, cancellationToken: ct));
+            if (rows != 1)
+                return false;
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO videos (id, job_id, workspace_id, name, file_key, share_id, size_bytes, duration_seconds, width, height, has_captions, created_at)
+                VALUES (@VideoId, @JobId, @WorkspaceId, @Name, @FileKey, @ShareId, @SizeBytes, @DurationSeconds, @Width, @Height, @HasCaptions, @now)
+                """,
+                new
+                {
+                    job.VideoId,
+                    JobId = job.Id,
+                    job.WorkspaceId,
+                    video.Name,
+                    video.FileKey,
+                    video.ShareId,
+                    video.SizeBytes,
+                    video.DurationSeconds,
+                    video.Width,
+                    video.Height,
+                    HasCaptions = video.HasCaptions ? 1 : 0,
+                    now,
+                }, t, cancellationToken: ct));
+            if (alsoInTransaction is not null)
+                await alsoInTransaction(c, t);
+            return true;
+        }, ct);
+
+    /// <summary>Fails the job with a reason a person can act on, only if <paramref name="owner"/> still holds the lease.</summary>
+    public Task<bool> FailAsync(JobRow job, string owner, string error, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var rows = await c.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+                WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+                """, new { id = job.Id, owner, error, now = Now }, t, cancellationToken: ct));
+            if (rows != 1)
+                return false;
+            if (alsoInTransaction is not null)
+                await alsoInTransaction(c, t);
+            return true;
+        }, ct);
+
+    /// <summary>Marks the job deleted (from any status) and cancels its pending callback. False when it does not exist.</summary>
+    public Task<bool> DeleteAsync(string workspaceId, string jobId, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            var rows = await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE jobs SET status = 'deleted', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now WHERE id = @jobId AND workspace_id = @workspaceId",
+                new { jobId, workspaceId, now }, t, cancellationToken: ct));
+            if (rows == 1)
+            {
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE callback_deliveries SET status = 'cancelled', updated_at = @now WHERE job_id = @jobId AND status = 'pending'",
+                    new { jobId, now }, t, cancellationToken: ct));
+            }
+            return rows == 1;
+        }, ct);
+
+    /// <summary>Returns jobs whose worker stopped renewing its lease to the queue. Progress is kept (it never goes down).</summary>
+    public Task<int> RescueExpiredAsync(CancellationToken ct)
+    {
+        var now = Now;
+        return db.ExecuteAsync(
+            $"""
+            UPDATE jobs SET status = 'in_queue', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE lease_owner IS NOT NULL AND lease_expires_at < @now AND status IN {JobStatus.RunningSql}
+            """, new { now }, ct);
+    }
+}

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Reelgen.Server;
+
+/// <summary>Every setting of the service, bound from the "Reelgen" configuration section (env: <c>Reelgen__X__Y</c>).</summary>
+public sealed class ReelgenOptions
+{
+    public const string Section = "Reelgen";
+
+    /// <summary>Where the SQLite file and, by default, the videos live.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Base of publicUrl, shareUrl and thumbnailUrl, as clients reach this service.</summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>When set, a workspace "default" with this token exists at start.</summary>
+    public string? BootstrapToken { get; set; }
+
+    /// <summary>The "default" workspace's callback signing secret (<c>whsec_...</c>).</summary>
+    public string? BootstrapWebhookSecret { get; set; }
+
+    /// <summary><c>api</c>, <c>worker</c> or both, comma separated.</summary>
+    [Required]
+    public string Roles { get; set; } = "api,worker";
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public NetworkOptions Network { get; set; } = new();
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public WorkerOptions Worker { get; set; } = new();
+
+    public bool HasRole(string role) =>
+        Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Contains(role, StringComparer.OrdinalIgnoreCase);
+
+    public string VideoDirectory => Storage.Directory ?? Path.Combine(DataDirectory, "videos");
+
+    public string PublicUrl(string relative) => PublicBaseUrl.TrimEnd('/') + relative;
+}
+
+public sealed class StorageOptions
+{
+    /// <summary>Where finished videos are kept; default <c>DataDirectory/videos</c>. Shared by every process of a cluster.</summary>
+    public string? Directory { get; set; }
+}
+
+public sealed class NetworkOptions
+{
+    /// <summary>Let callbacks and asset URLs reach private, loopback and link-local addresses.</summary>
+    public bool AllowPrivateAddresses { get; set; }
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary><c>sqlite</c> (embedded, default) or <c>postgres</c>.</summary>
+    [RegularExpression("^(sqlite|postgres)$")]
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Npgsql connection string for <c>postgres</c>; for <c>sqlite</c>, optional (default <c>DataDirectory/reelgen.db</c>).</summary>
+    public string? ConnectionString { get; set; }
+}
+
+public sealed class WorkerOptions
+{
+    /// <summary>Renders one process runs at once.</summary>
+    [Range(1, 64)]
+    public int Concurrency { get; set; } = 1;
+
+    /// <summary>How often an idle worker looks for work (it is also woken at once by a submit in the same process).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a claim lasts without a heartbeat before the rescuer re-queues the job.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a running render renews its lease, saves progress and checks for cancellation.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often expired leases are looked for.</summary>
+    public TimeSpan RescueInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Claims of one job before it fails as repeatedly interrupted.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Scratch space for renders; default <c>DataDirectory/work</c>.</summary>
+    public string? WorkDirectory { get; set; }
+}

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Reelgen.Creative;
+using Reelgen.Rendering;
+using Reelgen.Server.Assets;
+using Reelgen.Server.Callbacks;
+using Reelgen.Server.Data;
+using Reelgen.Server.Jobs;
+using Reelgen.Server.Shares;
+using Reelgen.Server.Storage;
+using Reelgen.Server.Videos;
+using Reelgen.Server.Workspaces;
+
+namespace Reelgen.Server;
+
+/// <summary>The service's table of contents: what it adds, what it maps.</summary>
+public static class ReelgenServer
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, builder.Configuration["ASPNETCORE_URLS"] ?? builder.Configuration["urls"] ?? "http://localhost:5080");
+        builder.AddReelgen();
+        var app = builder.Build();
+        app.MapReelgen();
+        return app;
+    }
+
+    public static WebApplicationBuilder AddReelgen(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ReelgenOptions>().BindConfiguration(ReelgenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = CreativeJson.Options.DefaultIgnoreCondition;
+        });
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+        services.AddSingleton<Db>();
+        services.AddSingleton<WorkspaceStore>();
+        services.AddSingleton<JobStore>();
+        services.AddSingleton<VideoStore>();
+        services.AddSingleton<VideoStorage>();
+        services.AddSingleton<WorkSignal>();
+        services.AddSingleton<RunningRenders>();
+        services.AddSingleton<VoiceCatalog>();
+        services.AddSingleton(sp => new VideoRenderer(new RenderOptions
+        {
+            AllowPrivateAddresses = sp.GetRequiredService<IOptions<ReelgenOptions>>().Value.Network.AllowPrivateAddresses,
+        }));
+        services.AddHostedService<StartupTasks>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
+        services.AddCallbacks(dispatch: roles.HasRole("worker"));
+        if (roles.HasRole("worker"))
+        {
+            services.AddHostedService<RenderWorker>();
+            services.AddHostedService<LeaseRescuer>();
+        }
+        return builder;
+    }
+
+    public static WebApplication MapReelgen(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/health");
+        // Liveness without touching the database: the process answers.
+        app.MapGet("/health/live", () => TypedResults.Text("Healthy")).ExcludeFromDescription();
+        if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
+            return app;
+        foreach (var prefix in new[] { "/api/v1", "/api" })
+        {
+            app.MapGroup(prefix)
+                .RequireWorkspaceToken()
+                .MapJobs()
+                .MapCallbacks()
+                .MapVideos()
+                .MapAssets();
+        }
+        app.MapPublicFiles();
+        app.MapSharePage();
+        return app;
+    }
+}
+
+/// <summary>Creates the tables and the bootstrap workspace before the service answers.</summary>
+internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await db.MigrateAsync(cancellationToken);
+        var o = options.Value;
+        if (o.BootstrapToken is { Length: > 0 } token)
+        {
+            await workspaces.EnsureAsync("default", o.BootstrapWebhookSecret, cancellationToken);
+            await workspaces.AddTokenAsync("default", token, cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await db.QuerySingleOrDefaultAsync<long>("SELECT 1", ct: cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable", ex);
+        }
+    }
+}

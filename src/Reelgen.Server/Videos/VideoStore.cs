@@ -1,0 +1,38 @@
+using Reelgen.Server.Data;
+
+namespace Reelgen.Server.Videos;
+
+public sealed class VideoRow
+{
+    public string Id { get; set; } = "";
+    public string JobId { get; set; } = "";
+    public string WorkspaceId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string FileKey { get; set; } = "";
+    public string ShareId { get; set; } = "";
+    public long SizeBytes { get; set; }
+    public double DurationSeconds { get; set; }
+    public long Width { get; set; }
+    public long Height { get; set; }
+    public long HasCaptions { get; set; }
+    public long CreatedAt { get; set; }
+}
+
+/// <summary>Generated videos. A deleted video keeps its row (deleted_at) so its ids are never reused, but nothing serves it.</summary>
+public sealed class VideoStore(Db db, TimeProvider time)
+{
+    private const string Columns = "id, job_id, workspace_id, name, file_key, share_id, size_bytes, duration_seconds, width, height, has_captions, created_at";
+
+    public Task<VideoRow?> FindAsync(string workspaceId, string videoId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<VideoRow>($"SELECT {Columns} FROM videos WHERE id = @videoId AND workspace_id = @workspaceId AND deleted_at IS NULL", new { videoId, workspaceId }, ct);
+
+    public Task<VideoRow?> FindByFileKeyAsync(string fileKey, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<VideoRow>($"SELECT {Columns} FROM videos WHERE file_key = @fileKey AND deleted_at IS NULL", new { fileKey }, ct);
+
+    public Task<VideoRow?> FindByShareIdAsync(string shareId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<VideoRow>($"SELECT {Columns} FROM videos WHERE share_id = @shareId AND deleted_at IS NULL", new { shareId }, ct);
+
+    public async Task<bool> DeleteAsync(string workspaceId, string videoId, CancellationToken ct) =>
+        await db.ExecuteAsync("UPDATE videos SET deleted_at = @now WHERE id = @videoId AND workspace_id = @workspaceId AND deleted_at IS NULL",
+            new { videoId, workspaceId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct) == 1;
+}

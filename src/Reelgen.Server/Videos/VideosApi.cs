@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Reelgen.Creative;
+using Reelgen.Server.Jobs;
+using Reelgen.Server.Storage;
+using Reelgen.Server.Workspaces;
+
+namespace Reelgen.Server.Videos;
+
+/// <summary>The generated-video object. Until the job finishes, only <c>id</c>, <c>jobId</c>, <c>name</c> and <c>createdAt</c> are set.</summary>
+public sealed record GeneratedVideo(
+    string Id,
+    string JobId,
+    string Name,
+    string? PublicUrl,
+    string? ShareId,
+    string? ShareUrl,
+    string? ThumbnailUrl,
+    string? CaptionsUrl,
+    long? VideoSizeBytes,
+    double? VideoDurationSeconds,
+    int? Width,
+    int? Height,
+    string CreatedAt);
+
+/// <summary>Generated videos: read and delete (<c>/generated-videos</c>, and <c>/videos</c> for older clients).</summary>
+public static class VideosApi
+{
+    public static RouteGroupBuilder MapVideos(this RouteGroupBuilder api)
+    {
+        foreach (var prefix in new[] { "/generated-videos", "/videos" })
+        {
+            var videos = api.MapGroup(prefix).WithTags("Videos");
+            videos.MapGet("/{videoId}", GetVideoAsync);
+            videos.MapDelete("/{videoId}", DeleteVideoAsync);
+        }
+        return api;
+    }
+
+    public static async Task<Results<Ok<GeneratedVideo>, NotFound<ProblemDetails>>> GetVideoAsync(
+        string videoId, HttpContext http, VideoStore videos, JobStore jobs, IOptions<ReelgenOptions> options)
+    {
+        var workspace = http.Workspace().Id;
+        var video = await videos.FindAsync(workspace, videoId, http.RequestAborted);
+        if (video is not null)
+            return TypedResults.Ok(Describe(video, options.Value));
+        // The id is handed out at submit; until the render is stored, answer with what is known.
+        var job = await jobs.FindByVideoAsync(workspace, videoId, http.RequestAborted);
+        if (job is null || job.Status is JobStatus.Finished or JobStatus.Deleted)
+            return JobsApi.NotFound("generated video", videoId);
+        var name = System.Text.Json.JsonSerializer.Deserialize<VideoGenerationJobRequest>(job.Request, CreativeJson.Options)?.VideoCreative?.Settings?.Name ?? "Untitled video";
+        return TypedResults.Ok(new GeneratedVideo(videoId, job.Id, name, null, null, null, null, null, null, null, null, null, JobsApi.Timestamp(job.CreatedAt)));
+    }
+
+    /// <summary>Deletes the video and its files; its page, file, thumbnail and captions answer 404 at once.</summary>
+    public static async Task<Results<Ok, NotFound<ProblemDetails>>> DeleteVideoAsync(string videoId, HttpContext http, VideoStore videos, VideoStorage storage)
+    {
+        var workspace = http.Workspace().Id;
+        var video = await videos.FindAsync(workspace, videoId, http.RequestAborted);
+        if (video is null || !await videos.DeleteAsync(workspace, videoId, http.RequestAborted))
+            return JobsApi.NotFound("generated video", videoId);
+        storage.Delete(video.FileKey);
+        return TypedResults.Ok();
+    }
+
+    public static GeneratedVideo Describe(VideoRow v, ReelgenOptions o) => new(
+        v.Id, v.JobId, v.Name,
+        o.PublicUrl($"/files/{v.FileKey}.mp4"),
+        v.ShareId,
+        o.PublicUrl($"/share/{v.ShareId}"),
+        o.PublicUrl($"/files/{v.FileKey}.jpg"),
+        v.HasCaptions != 0 ? o.PublicUrl($"/files/{v.FileKey}.vtt") : null,
+        v.SizeBytes, v.DurationSeconds, (int)v.Width, (int)v.Height,
+        JobsApi.Timestamp(v.CreatedAt));
+}

@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Caching.Memory;
+using Reelgen.Server.Data;
+
+namespace Reelgen.Server.Workspaces;
+
+public sealed record Workspace(string Id, string Name, string WebhookSecret, string? PreviousWebhookSecret);
+
+/// <summary>Workspaces and their API tokens. Tokens are stored only as SHA-256 hashes; they carry 256 random bits, so a fast hash is enough.</summary>
+public sealed class WorkspaceStore(Db db, TimeProvider time, IMemoryCache cache)
+{
+    // Every API request authenticates; a short-lived cache of hash -> workspace spares the database that query.
+    // Tokens are never deleted while in use, so the only staleness is a renamed workspace for a few seconds.
+    private static readonly TimeSpan TokenCacheTime = TimeSpan.FromSeconds(10);
+
+    /// <summary>A new token: <c>rg_</c> and 32 random bytes, base64url.</summary>
+    public static string NewToken() => "rg_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A new signing secret in the Standard Webhooks form <c>whsec_&lt;base64 of 32 random bytes&gt;</c>.</summary>
+    public static string NewWebhookSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    /// <summary>An unguessable id for public URLs: 128 random bits, base64url.</summary>
+    public static string NewSecretId() => Base64Url(RandomNumberGenerator.GetBytes(16));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public async Task<Workspace?> FindByTokenAsync(string token, CancellationToken ct)
+    {
+        var hash = HashToken(token);
+        if (cache.TryGetValue<Workspace>(hash, out var cached))
+            return cached;
+        var workspace = await db.QuerySingleOrDefaultAsync<Workspace>(
+            "SELECT w.id, w.name, w.webhook_secret, w.previous_webhook_secret FROM api_tokens t JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = @hash",
+            new { hash }, ct);
+        if (workspace is not null)
+            cache.Set(hash, workspace, TokenCacheTime);
+        return workspace;
+    }
+
+    public Task<Workspace?> FindByIdAsync(string id, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<Workspace>("SELECT id, name, webhook_secret, previous_webhook_secret FROM workspaces WHERE id = @id", new { id }, ct);
+
+    public Task<Workspace?> FindByNameAsync(string name, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<Workspace>("SELECT id, name, webhook_secret, previous_webhook_secret FROM workspaces WHERE name = @name", new { name }, ct);
+
+    /// <summary>The workspace with this name, created with a fresh (or the given) secret when missing.</summary>
+    public async Task<Workspace> EnsureAsync(string name, string? webhookSecret, CancellationToken ct)
+    {
+        await db.ExecuteAsync(
+            "INSERT INTO workspaces (id, name, webhook_secret, created_at) VALUES (@id, @name, @secret, @now) ON CONFLICT (name) DO NOTHING",
+            new { id = Guid.CreateVersion7().ToString(), name, secret = webhookSecret ?? NewWebhookSecret(), now = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
+        if (webhookSecret is not null)
+            await db.ExecuteAsync("UPDATE workspaces SET webhook_secret = @webhookSecret WHERE name = @name AND webhook_secret <> @webhookSecret", new { name, webhookSecret }, ct);
+        return (await FindByNameAsync(name, ct))!;
+    }
+
+    /// <summary>Adds a token to a workspace (created when missing); returns the workspace.</summary>
+    public async Task<Workspace> AddTokenAsync(string workspaceName, string token, CancellationToken ct)
+    {
+        var workspace = await EnsureAsync(workspaceName, null, ct);
+        await db.ExecuteAsync(
+            "INSERT INTO api_tokens (token_hash, workspace_id, created_at) VALUES (@hash, @workspaceId, @now) ON CONFLICT (token_hash) DO NOTHING",
+            new { hash = HashToken(token), workspaceId = workspace.Id, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
+        return workspace;
+    }
+
+    /// <summary>Starts a rotation: the new secret signs from now on, and the old one is still sent until the next rotation.</summary>
+    public async Task<Workspace> RotateWebhookSecretAsync(string workspaceName, CancellationToken ct)
+    {
+        await db.ExecuteAsync(
+            "UPDATE workspaces SET previous_webhook_secret = webhook_secret, webhook_secret = @secret WHERE name = @workspaceName",
+            new { workspaceName, secret = NewWebhookSecret() }, ct);
+        return await FindByNameAsync(workspaceName, ct) ?? throw new InvalidOperationException($"no workspace named '{workspaceName}'");
+    }
+
+    /// <summary>Ends a rotation: only the current secret signs.</summary>
+    public Task EndRotationAsync(string workspaceName, CancellationToken ct) =>
+        db.ExecuteAsync("UPDATE workspaces SET previous_webhook_secret = NULL WHERE name = @workspaceName", new { workspaceName }, ct);
+}

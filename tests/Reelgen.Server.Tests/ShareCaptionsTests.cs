@@ -1,0 +1,79 @@
+using Reelgen.Creative;
+using Reelgen.Server.Shares;
+
+namespace Reelgen.Server.Tests;
+
+public sealed class ShareCaptionsTests
+{
+    [Fact]
+    public void WebVtt_writes_a_header_and_numbered_cues_with_hour_timestamps()
+    {
+        var vtt = WebVtt.Write([new CaptionCue(0, 1000, "Hello."), new CaptionCue(3_725_004.4, 3_726_500, "An hour in.")]);
+
+        Assert.Equal("WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.000\nHello.\n\n2\n01:02:05.004 --> 01:02:06.500\nAn hour in.\n", vtt);
+    }
+
+    [Fact]
+    public void WebVtt_escapes_markup_and_keeps_a_script_from_ending_its_cue()
+    {
+        var vtt = WebVtt.Write([new CaptionCue(0, 500, "a < b && c > d --> <b>bold</b>\n\n\nnext line")]);
+
+        Assert.Contains("a &lt; b &amp;&amp; c &gt; d --&gt; &lt;b&gt;bold&lt;/b&gt;\nnext line\n", vtt);
+        Assert.Single(vtt.Split('\n'), line => line.Contains("-->", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WebVtt_skips_empty_and_backwards_cues()
+    {
+        var vtt = WebVtt.Write([new CaptionCue(0, 500, "  "), new CaptionCue(900, 800, "backwards"), new CaptionCue(1000, 1500, "kept")]);
+
+        Assert.Equal("WEBVTT\n\n1\n00:00:01.000 --> 00:00:01.500\nkept\n", vtt);
+    }
+
+    [Theory]
+    [InlineData(0, "00:00:00.000")]
+    [InlineData(59_999.6, "00:01:00.000")]
+    [InlineData(-5, "00:00:00.000")]
+    [InlineData(36_000_000, "10:00:00.000")]
+    public void WebVtt_timestamps_are_hh_mm_ss_mmm(double ms, string expected) => Assert.Equal(expected, WebVtt.Timestamp(ms));
+
+    [Fact]
+    public void Spoken_captions_follow_each_actor_track_on_the_video_clock()
+    {
+        var creative = new VideoCreative
+        {
+            Scenes =
+            [
+                new Scene { Duration = 2000, Tracks = [Track.TextTrack("a title"), Track.ActorTrack("karen", "First scene.")] },
+                new Scene { Duration = 3000, Tracks = [new Track { Type = TrackTypes.Actor, Actor = "ryan", Text = "Second scene.", StartTimeGap = 500, EndTimeGap = 1000 }] },
+                new Scene { Duration = 1000, Tracks = [Track.ActorTrack("omar", "   ")] },
+            ],
+        };
+
+        var cues = SpokenCaptions.FromTimeline(TimelinePlanner.Plan(creative, (_, _) => 10_000));
+
+        Assert.Equal([new CaptionCue(0, 2000, "First scene."), new CaptionCue(2500, 4000, "Second scene.")], cues);
+    }
+
+    [Fact]
+    public void Script_captions_estimate_speech_where_no_scene_length_is_given_and_stop_at_the_video_end()
+    {
+        var creative = new VideoCreative
+        {
+            Scenes =
+            [
+                new Scene { Tracks = [Track.ActorTrack("karen", string.Join(' ', Enumerable.Repeat("word", 8)))] },
+                new Scene { Duration = 5000, Tracks = [Track.ActorTrack("ryan", "Cut short by the end of the video.")] },
+            ],
+        };
+
+        var cues = ScriptCaptions.Estimate(creative, videoDurationMs: 4000);
+
+        // Eight words at 160 a minute: 3 s.
+        Assert.Equal([new CaptionCue(0, 3000, "word word word word word word word word"), new CaptionCue(3000, 4000, "Cut short by the end of the video.")], cues);
+    }
+
+    [Fact]
+    public void A_video_without_speech_has_no_captions() =>
+        Assert.Empty(ScriptCaptions.Estimate(new VideoCreative { Scenes = [new Scene { Duration = 1000, Tracks = [Track.TextTrack("silent")] }] }, 1000));
+}

@@ -12,13 +12,15 @@ public abstract class RenderTest(AssetServer server) : IClassFixture<AssetServer
 
     protected List<RenderProgress> Reports { get; } = [];
 
+    protected RenderResult? Result { get; private set; }
+
     protected static RenderOptions Options => new() { AllowPrivateAddresses = true, Preset = "ultrafast" };
 
     protected async Task<string> RenderAsync(VideoCreative creative, Dictionary<string, JsonElement>? variables = null, RenderOptions? options = null, CancellationToken ct = default)
     {
         var output = Path.Combine(Work, "out.mp4");
         var progress = new SyncProgress(Reports);
-        var result = await new VideoRenderer(options ?? Options).RenderAsync(creative, variables ?? [], output, Path.Combine(Work, "work"), progress, ct);
+        var result = Result = await new VideoRenderer(options ?? Options).RenderAsync(creative, variables ?? [], output, Path.Combine(Work, "work"), progress, ct);
         Assert.Equal(output, result.OutputPath);
         Assert.True(result.SizeBytes > 0);
         return output;

@@ -36,6 +36,10 @@ public sealed class TimingAndSoundRenderTests(AssetServer server) : RenderTest(s
         var second = first + (Math.Round(speechMs / 40) * 0.04);
         var total = second + 1.2;
         Assert.InRange(TestMedia.Duration(output), total - 0.04, total + 0.04);
+        Assert.Equal(total, Result!.DurationSeconds, 0.04);
+        var cue = Assert.Single(Result.Captions!);
+        // The cue lasts the speech, cut (like the speech) at the scene end, which falls on a whole frame.
+        Assert.Equal((600, Math.Min(600 + speechMs, second * 1000), script), (cue.StartMs, cue.EndMs, cue.Text));
         TestMedia.AssertColour(TestMedia.Pixel(output, first - 0.06, 300, 200), (255, 0, 0));
         TestMedia.AssertColour(TestMedia.Pixel(output, first + 0.06, 300, 200), (0, 255, 0));
         TestMedia.AssertColour(TestMedia.Pixel(output, second - 0.06, 300, 200), (0, 255, 0));

@@ -40,8 +40,7 @@ public sealed class CompositionRenderTests(AssetServer server) : RenderTest(serv
     [Fact]
     public async Task Pictures_of_every_format_fit_their_box_keeping_their_shape()
     {
-        var dir = TestMedia.NewDirectory();
-        var gifPath = Path.Combine(dir, "a.gif");
+        var gifPath = Path.Combine(Work, "a.gif");
         // An animated GIF: the first frame (yellow) is the one shown.
         var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=yellow:s=40x40:r=10:d=0.5", "-f", "lavfi", "-i", "color=black:s=40x40:r=10:d=0.5",
             "-filter_complex", "[0][1]concat=n=2:v=1", gifPath])!;
@@ -87,8 +86,7 @@ public sealed class CompositionRenderTests(AssetServer server) : RenderTest(serv
     public async Task A_clip_continues_across_scenes_with_the_same_sequential_blend_id()
     {
         // One second red, then one second blue: a restart would show red again.
-        var dir = TestMedia.NewDirectory();
-        var path = Path.Combine(dir, "rb.mp4");
+        var path = Path.Combine(Work, "rb.mp4");
         var p = System.Diagnostics.Process.Start("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=red:s=64x48:r=25:d=1", "-f", "lavfi", "-i", "color=blue:s=64x48:r=25:d=1",
             "-filter_complex", "[0][1]concat=n=2:v=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path])!;
         await p.WaitForExitAsync();

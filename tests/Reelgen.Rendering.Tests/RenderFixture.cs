@@ -4,7 +4,7 @@ using Reelgen.Creative;
 namespace Reelgen.Rendering.Tests;
 
 /// <summary>Renders tiny creatives with the real renderer; assets come from a real loopback HTTP server.</summary>
-public abstract class RenderTest(AssetServer server) : IClassFixture<AssetServer>
+public abstract class RenderTest(AssetServer server) : IClassFixture<AssetServer>, IDisposable
 {
     protected AssetServer Server { get; } = server;
 
@@ -33,6 +33,17 @@ public abstract class RenderTest(AssetServer server) : IClassFixture<AssetServer
     };
 
     protected static Scene Scene(double? duration, params Track[] tracks) => new() { Duration = duration, Tracks = [.. tracks] };
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
 
     private sealed class SyncProgress(List<RenderProgress> reports) : IProgress<RenderProgress>
     {

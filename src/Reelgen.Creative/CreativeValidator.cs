@@ -233,6 +233,10 @@ public sealed class CreativeValidator
             Add($"{path}.align", "must be left, center or right.");
         if (style.LineHeight is { } lh && (lh < 0.5 || lh > 5))
             Add($"{path}.lineHeight", "must be between 0.5 and 5.");
+        if (style.VerticalAlign is { } va && va is not ("top" or "middle" or "bottom"))
+            Add($"{path}.verticalAlign", "must be top, middle or bottom.");
+        if (style.Padding is { } pad && (pad < 0 || pad > 1000 || double.IsNaN(pad)))
+            Add($"{path}.padding", "must be between 0 and 1000 pixels.");
         if (style.FontWeight is { } w && w is not ("normal" or "bold") && !(int.TryParse(w, out var n) && n is >= 100 and <= 900))
             Add($"{path}.fontWeight", "must be normal, bold or a number from 100 to 900.");
     }

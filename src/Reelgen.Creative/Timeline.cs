@@ -37,8 +37,9 @@ public sealed record TimedTrack(int SceneIndex, int TrackIndex, Track Track, dou
 /// <summary>
 /// Resolves section 6.6 of the contract: a scene lasts its <c>duration</c>, else the length of the track named by
 /// <c>intrinsicDurationTrackReference</c>, else that of its one track with a length of its own. A track starts
-/// <c>startTimeGap</c> after the scene start and ends at the first of: its own <c>duration</c>, the end of its media,
-/// the scene end less <c>endTimeGap</c>. Nothing runs past the scene end.
+/// <c>startTimeGap</c> after the scene start and ends at the first of: its own <c>duration</c>, the end of its media
+/// (a clip or a sound that does not loop; a presenter stays after its speech), the scene end less <c>endTimeGap</c>.
+/// Nothing runs past the scene end.
 /// </summary>
 public static class TimelinePlanner
 {
@@ -61,7 +62,29 @@ public static class TimelinePlanner
         {
             var scene = sceneList[s];
             var tracks = scene.Tracks ?? [];
-            var length = SceneLength(scene, s, tracks, intrinsicMs);
+            // Where each track's media starts: zero, or where the same media stopped in the previous scene when a
+            // sequentialBlendId chain continues (same id and media, the earlier track ran to its scene end, this one
+            // starts at the scene start).
+            var offsets = new double[tracks.Count];
+            for (var t = 0; t < tracks.Count; t++)
+            {
+                var track = tracks[t];
+                if (track.SequentialBlendId is { } blendId && (track.StartTimeGap ?? 0) == 0
+                    && blends.TryGetValue(blendId, out var previous) && SameMedia(previous.Track, track)
+                    && Math.Abs(previous.EndMs - start) < 0.5)
+                {
+                    offsets[t] = previous.MediaEndMs;
+                }
+            }
+            // A continued clip or sound has only its remainder left; a continued presenter speaks a new script.
+            double? Own(int t)
+            {
+                var track = tracks[t];
+                if (!CreativeRules.HasIntrinsicDuration(track) || intrinsicMs(s, t) is not { } media)
+                    return null;
+                return track.Type is TrackTypes.Video or TrackTypes.Audio ? Math.Max(0, media - offsets[t]) : media;
+            }
+            var length = SceneLength(scene, s, tracks, Own);
             // Cut scenes on whole frames: the video's length then equals the sum of frame-rounded scene lengths.
             var frames = Math.Max(1, Math.Round(length * fps / 1000.0, MidpointRounding.AwayFromZero));
             var end = Math.Round((start * fps / 1000.0) + frames) * 1000.0 / fps;
@@ -72,19 +95,13 @@ public static class TimelinePlanner
                 var track = tracks[t];
                 var trackStart = start + (track.StartTimeGap ?? 0);
                 var trackEnd = end - (track.EndTimeGap ?? 0);
+                // A presenter stays in picture to the scene end after it has spoken (its speech still sets the
+                // track's intrinsic length for the scene); a clip or sound ends with its media.
                 if (track.Duration is { } d)
                     trackEnd = Math.Min(trackEnd, trackStart + d);
-                else if (CreativeRules.HasIntrinsicDuration(track) && intrinsicMs(s, t) is { } own)
+                else if (track.Type != TrackTypes.Actor && Own(t) is { } own)
                     trackEnd = Math.Min(trackEnd, trackStart + own);
-                var offset = 0.0;
-                if (track.SequentialBlendId is { } blendId && (track.StartTimeGap ?? 0) == 0
-                    && blends.TryGetValue(blendId, out var previous) && SameMedia(previous.Track, track)
-                    && Math.Abs(previous.EndMs - start) < 0.5)
-                {
-                    offset = previous.MediaEndMs;
-                    if (track.Duration is null && track.Type == TrackTypes.Video && intrinsicMs(s, t) is { } clip)
-                        trackEnd = Math.Min(end - (track.EndTimeGap ?? 0), trackStart + Math.Max(0, clip - offset));
-                }
+                var offset = offsets[t];
                 if (track.SequentialBlendId is { } id && trackEnd >= end - 0.5)
                     nextBlends[id] = (track, offset + (trackEnd - trackStart), trackEnd);
                 var x = (int)Math.Round(track.Position?.X ?? 0);
@@ -103,7 +120,7 @@ public static class TimelinePlanner
         return new Timeline(width, height, fps, background, scenes);
     }
 
-    private static double SceneLength(Scene scene, int s, List<Track> tracks, Func<int, int, double?> intrinsicMs)
+    private static double SceneLength(Scene scene, int s, List<Track> tracks, Func<int, double?> intrinsicMs)
     {
         if (scene.Duration is { } explicitMs)
             return explicitMs;
@@ -113,7 +130,7 @@ public static class TimelinePlanner
         if (index < 0)
             throw new InvalidOperationException($"scene {s + 1} has no length (the validator should have refused it)");
         var track = tracks[index];
-        var own = track.Duration ?? intrinsicMs(s, index)
+        var own = track.Duration ?? intrinsicMs(index)
             ?? throw new InvalidOperationException($"scene {s + 1}, track {index + 1} has no length of its own");
         // The scene wraps the track, gaps included: a track that waits 500 ms and speaks for 2 s makes a 2.5 s scene.
         return (track.StartTimeGap ?? 0) + own + (track.EndTimeGap ?? 0);

@@ -193,6 +193,12 @@ public sealed class TextStyle
 
     /// <summary>Line height as a multiple of the font size; default 1.2.</summary>
     public double? LineHeight { get; set; }
+
+    /// <summary><c>top</c>, <c>middle</c> or <c>bottom</c>: where the lines sit in the box; default top.</summary>
+    public string? VerticalAlign { get; set; }
+
+    /// <summary>Space in pixels between the box edge and the text, inside the background; default 0.</summary>
+    public double? Padding { get; set; }
 }
 
 /// <summary>JSON settings shared by the server, the renderer and the SDK.</summary>

@@ -1,54 +1,34 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Reelgen.Creative;
 
 namespace Reelgen.Rendering;
 
-/// <summary>The two phases a render reports, matching the job statuses.</summary>
-public enum RenderStage
-{
-    /// <summary>Fetching assets, synthesising speech, drawing static layers.</summary>
-    Preprocessing,
-
-    /// <summary>ffmpeg encoding.</summary>
-    Generating,
-}
-
-/// <summary>How far a render is: the stage and the fraction of that stage done (0 to 1).</summary>
-public readonly record struct RenderProgress(RenderStage Stage, double Fraction);
-
 /// <summary>
-/// What a finished render wrote. <c>Captions</c>: what is said when, if the renderer knows (<c>SpokenCaptions.FromTimeline</c>
-/// of the timeline it rendered); null lets the server estimate them from the scripts.
+/// Turns a video creative into an MP4 (H.264 yuv420p + AAC 48 kHz stereo, faststart). Preprocessing fetches and
+/// checks every asset, speaks every script and draws every still picture once; generating is a single ffmpeg run
+/// that only composes, so the cost stays close to ffmpeg's own encoding cost.
 /// </summary>
-public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height, IReadOnlyList<CaptionCue>? Captions = null);
-
-/// <summary>A render that cannot succeed, with a reason a person can act on ("scene 2, track 1: imageUrl answered 404").</summary>
-public sealed class RenderException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>Settings of the renderer.</summary>
-public sealed class RenderOptions
+public sealed partial class VideoRenderer
 {
-    /// <summary>ffmpeg executable.</summary>
-    public string FfmpegPath { get; set; } = "ffmpeg";
+    private readonly RenderOptions _options;
+    private readonly VoiceCatalog _voices;
+    private readonly ILogger<VideoRenderer> _logger;
+    private readonly MediaProbe _probe;
 
-    /// <summary>ffprobe executable.</summary>
-    public string FfprobePath { get; set; } = "ffprobe";
+    /// <param name="options">Tools, encoder settings and asset limits.</param>
+    /// <param name="voices">The voice catalogue; by default read from <see cref="RenderOptions.EspeakPath"/>.</param>
+    /// <param name="logger">Where preprocessing and ffmpeg steps are logged.</param>
+    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null)
+    {
+        _options = options;
+        _voices = voices ?? new VoiceCatalog(options.EspeakPath);
+        _logger = logger ?? NullLogger<VideoRenderer>.Instance;
+        _probe = new MediaProbe(options.FfprobePath);
+    }
 
-    /// <summary>libx264 preset.</summary>
-    public string Preset { get; set; } = "veryfast";
-
-    /// <summary>libx264 constant rate factor.</summary>
-    public int Crf { get; set; } = 23;
-
-    /// <summary>Let asset URLs reach private, loopback and link-local addresses.</summary>
-    public bool AllowPrivateAddresses { get; set; }
-}
-
-/// <summary>Turns a video creative into an MP4 (H.264 yuv420p + AAC 48 kHz, faststart).</summary>
-public sealed class VideoRenderer(RenderOptions options)
-{
     /// <summary>Renders <paramref name="creative"/> to <paramref name="outputPath"/>.</summary>
     /// <param name="creative">The creative as submitted.</param>
     /// <param name="variables">Values for its <c>{tokens}</c>.</param>
@@ -56,6 +36,7 @@ public sealed class VideoRenderer(RenderOptions options)
     /// <param name="workDirectory">Scratch space for this render; the caller deletes it.</param>
     /// <param name="progress">Stage and fraction reports.</param>
     /// <param name="cancellationToken">Stops ffmpeg and every download.</param>
+    /// <exception cref="RenderException">The creative cannot be rendered; the message says why, naming the scene and track.</exception>
     public async Task<RenderResult> RenderAsync(
         VideoCreative creative,
         IReadOnlyDictionary<string, JsonElement> variables,
@@ -64,31 +45,212 @@ public sealed class VideoRenderer(RenderOptions options)
         IProgress<RenderProgress>? progress,
         CancellationToken cancellationToken)
     {
+        var stopwatch = Stopwatch.StartNew();
+        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = a => Actors.Find(a) is not null }.Validate(creative, variables);
+        if (errors.Count > 0)
+            throw new RenderException("the creative is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var resolved = DynamicVariables.Apply(creative, variables);
-        progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0));
-        var timeline = TimelinePlanner.Plan(resolved, (_, _) => 2000);
-        progress?.Report(new RenderProgress(RenderStage.Preprocessing, 1));
         Directory.CreateDirectory(workDirectory);
-        var seconds = (timeline.FrameCount / (double)timeline.Fps).ToString("0.###", CultureInfo.InvariantCulture);
-        var color = "0x" + timeline.BackgroundColor[1..7];
-        var args = new List<string>
+        progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0));
+
+        var media = await PrepareMediaAsync(resolved, workDirectory, progress, cancellationToken);
+        var timeline = TimelinePlanner.Plan(resolved, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null);
+        var plan = CompositionPlanner.Plan(timeline);
+        await SampleKeyColoursAsync(plan, media, cancellationToken);
+
+        string PicturePath(string name) => Path.Combine(workDirectory, name + ".png");
+        var pictures = plan.Pictures.ToList();
+        using (var painter = new StillPainter(media))
         {
-            "-hide_banner", "-nostdin", "-y", "-protocol_whitelist", "file,pipe",
-            "-f", "lavfi", "-i", $"color=c={color}:s={timeline.Width}x{timeline.Height}:r={timeline.Fps}:d={seconds}",
-            "-f", "lavfi", "-i", $"anullsrc=r=48000:cl=stereo:d={seconds}",
-            "-c:v", "libx264", "-preset", options.Preset, "-crf", options.Crf.ToString(CultureInfo.InvariantCulture), "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-ar", "48000", "-b:a", "128k", "-movflags", "+faststart", "-shortest", outputPath,
-        };
-        var psi = new ProcessStartInfo(options.FfmpegPath) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi) ?? throw new RenderException("ffmpeg could not be started");
-        using var registration = cancellationToken.Register(() => { try { process.Kill(true); } catch (InvalidOperationException) { } });
-        var stderr = await process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-            throw new RenderException($"ffmpeg failed: {stderr[^Math.Min(stderr.Length, 500)..]}");
-        progress?.Report(new RenderProgress(RenderStage.Generating, 1));
-        return new RenderResult(outputPath, timeline.FrameCount / (double)timeline.Fps, new FileInfo(outputPath).Length, timeline.Width, timeline.Height);
+            var painted = 0;
+            await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, (picture, _) =>
+            {
+                painter.Paint(picture, PicturePath(picture.Name));
+                var done = Interlocked.Increment(ref painted);
+                progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0.8 + (0.2 * done / pictures.Count)));
+                return ValueTask.CompletedTask;
+            });
+        }
+        progress?.Report(new RenderProgress(RenderStage.Preprocessing, 1));
+        LogPrepared(_logger, media.Count, pictures.Count, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
+
+        var scriptPath = Path.Combine(workDirectory, "graph.txt");
+        var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options);
+        await File.WriteAllTextAsync(scriptPath, invocation.FilterGraph, cancellationToken);
+        // The exact command, kept beside the graph so a failed render can be replayed by hand.
+        await File.WriteAllLinesAsync(Path.Combine(workDirectory, "ffmpeg-args.txt"), invocation.Arguments, cancellationToken);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
+        if (directory is not null)
+            Directory.CreateDirectory(directory);
+        try
+        {
+            await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, plan.Seconds, progress, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            TryDelete(outputPath);
+            throw;
+        }
+
+        var output = await _probe.ProbeAsync(outputPath, CancellationToken.None);
+        LogRendered(_logger, outputPath, output.DurationMs / 1000, stopwatch.Elapsed.TotalSeconds);
+        return new RenderResult(outputPath, Math.Round(output.DurationMs) / 1000, new FileInfo(outputPath).Length, timeline.Width, timeline.Height, Captions(timeline, media));
     }
+
+    /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>
+    private async Task<Dictionary<(int Scene, int Track), TrackMedia>> PrepareMediaAsync(
+        VideoCreative creative, string workDirectory, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var handler = SafeHttp.CreateHandler(_options.AllowPrivateAddresses, _options.AssetConnectTimeout);
+        using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        var fetcher = new AssetFetcher(client, _probe, _options, workDirectory);
+        var speech = new EspeakSpeech(_voices, _options.EspeakPath);
+        using var downloads = new SemaphoreSlim(Math.Max(1, _options.ParallelDownloads));
+        using var speakers = new SemaphoreSlim(2);
+        var media = new Dictionary<(int, int), TrackMedia>();
+        var work = new List<Task>();
+        var done = 0;
+        var scenes = creative.Scenes ?? [];
+        for (var s = 0; s < scenes.Count; s++)
+        {
+            var tracks = scenes[s].Tracks ?? [];
+            for (var t = 0; t < tracks.Count; t++)
+            {
+                var (scene, index, track) = (s, t, tracks[t]);
+                var label = $"scene {s + 1}, track {t + 1}";
+                Func<Task<TrackMedia>>? job = track.Type switch
+                {
+                    TrackTypes.Image => () => FetchAsync(fetcher, downloads, track.ImageUrl!, MediaKind.Image, $"{label}: imageUrl", cancellationToken),
+                    TrackTypes.Video => () => FetchAsync(fetcher, downloads, track.VideoUrl!, MediaKind.Video, $"{label}: videoUrl", cancellationToken),
+                    TrackTypes.Audio => () => FetchAsync(fetcher, downloads, track.AudioUrl!, MediaKind.Audio, $"{label}: audioUrl", cancellationToken),
+                    TrackTypes.Actor => () => SpeakAsync(speech, speakers, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, cancellationToken),
+                    _ => null,
+                };
+                if (job is null)
+                    continue;
+                work.Add(Task.Run(async () =>
+                {
+                    var result = await job();
+                    lock (media)
+                    {
+                        media[(scene, index)] = result;
+                        done++;
+                        progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0.8 * done / work.Count));
+                    }
+                }, cancellationToken));
+            }
+        }
+        try
+        {
+            await Task.WhenAll(work);
+        }
+        catch (RenderException)
+        {
+            // The first failure is the reason given; the rest are often the same asset failing again.
+            throw work.Select(w => w.Exception?.InnerException).OfType<RenderException>().First();
+        }
+        return media;
+    }
+
+    private static async Task<TrackMedia> FetchAsync(AssetFetcher fetcher, SemaphoreSlim gate, string url, MediaKind kind, string label, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            var asset = await fetcher.FetchAsync(url, kind, label, ct);
+            return new TrackMedia(asset.Path, asset.Info);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<TrackMedia> SpeakAsync(EspeakSpeech speech, SemaphoreSlim gate, Track track, string wavPath, string label, CancellationToken ct)
+    {
+        var voice = track.SpeakerId ?? Actors.Find(track.Actor ?? "")?.DefaultVoice
+            ?? throw new RenderException($"{label}: actor '{track.Actor}' is not known");
+        await gate.WaitAsync(ct);
+        try
+        {
+            var ms = await speech.SynthesizeAsync(track.Text ?? "", voice, wavPath, ct);
+            return new TrackMedia(wavPath, new MediaInfo(ms, HasVideo: false, HasAudio: true, 0, 0));
+        }
+        catch (RenderException ex)
+        {
+            throw new RenderException($"{label}: {ex.Message}", ex);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>removeBackground keys out the colour of the clip's top-left corner where the track starts showing it.</summary>
+    private async Task SampleKeyColoursAsync(CompositionPlan plan, Dictionary<(int Scene, int Track), TrackMedia> media, CancellationToken ct)
+    {
+        foreach (var layer in plan.Scenes.SelectMany(s => s.Layers).OfType<VideoLayer>().Where(l => l.Track.Track.RemoveBackground == true))
+        {
+            var key = (layer.Track.SceneIndex, layer.Track.TrackIndex);
+            var m = media[key];
+            media[key] = m with { KeyColor = await CornerColourAsync(m.Path, layer.Track.MediaOffsetMs, ct) };
+        }
+    }
+
+    private async Task<string> CornerColourAsync(string path, double offsetMs, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(_options.FfmpegPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[]
+        {
+            "-v", "error", "-nostdin", "-protocol_whitelist", "file,pipe", "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
+            "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+        })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(psi) ?? throw new RenderException("ffmpeg could not be started");
+        using var kill = ct.Register(() => ProcessKiller.Kill(process));
+        var buffer = new MemoryStream();
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        await process.StandardOutput.BaseStream.CopyToAsync(buffer, CancellationToken.None);
+        await process.WaitForExitAsync(CancellationToken.None);
+        await stderr;
+        ct.ThrowIfCancellationRequested();
+        var rgb = buffer.ToArray();
+        return rgb.Length >= 3 ? Convert.ToHexString(rgb, 0, 3) : "00FF00";
+    }
+
+    /// <summary>
+    /// The cues of <see cref="SpokenCaptions.FromTimeline"/>, each ending when its speech ends rather than when the
+    /// presenter leaves the picture.
+    /// </summary>
+    private static List<CaptionCue> Captions(Timeline timeline, Dictionary<(int Scene, int Track), TrackMedia> media) =>
+        timeline.Tracks
+            .Where(t => t.Track.Type == TrackTypes.Actor && !string.IsNullOrWhiteSpace(t.Track.Text) && t.EndMs > t.StartMs)
+            .OrderBy(t => t.StartMs)
+            .Select(t => new CaptionCue(
+                t.StartMs,
+                media.TryGetValue((t.SceneIndex, t.TrackIndex), out var speech) ? Math.Min(t.EndMs, t.StartMs + speech.Info.DurationMs) : t.EndMs,
+                t.Track.Text!.Trim()))
+            .ToList();
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prepared {Media} media and {Pictures} still pictures for {Seconds:0.##} s of video in {Elapsed:0.##} s")]
+    private static partial void LogPrepared(ILogger logger, int media, int pictures, double seconds, double elapsed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rendered {Path}: {Seconds:0.##} s of video in {Elapsed:0.##} s")]
+    private static partial void LogRendered(ILogger logger, string path, double seconds, double elapsed);
 }

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+
+namespace Reelgen.Rendering;
+
+/// <summary>A downloaded, checked and probed asset on local disk.</summary>
+internal sealed record LocalAsset(string Path, string Format, MediaInfo Info);
+
+/// <summary>
+/// Downloads every asset of a render itself, so ffmpeg only ever opens local files: http and https only, through
+/// <see cref="SafeHttp"/>, with a size cap and timeouts, redirects followed by hand and checked again, the first
+/// bytes matched against the kind the field promises, then probed. The same URL is fetched once per render.
+/// </summary>
+internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOptions options, string directory)
+{
+    private readonly ConcurrentDictionary<(string Url, MediaKind Kind), Lazy<Task<LocalAsset>>> _assets = new();
+    private int _counter;
+
+    // label: who asks, as a person reads it ("scene 2, track 1: imageUrl"); errors start with it.
+    public Task<LocalAsset> FetchAsync(string url, MediaKind kind, string label, CancellationToken cancellationToken) =>
+        _assets.GetOrAdd((url, kind), key => new Lazy<Task<LocalAsset>>(() => DownloadAsync(key.Url, key.Kind, label, cancellationToken))).Value;
+
+    private async Task<LocalAsset> DownloadAsync(string url, MediaKind kind, string label, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.AssetTimeout);
+        var ct = timeout.Token;
+        var path = System.IO.Path.Combine(directory, "asset-" + Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture));
+        string format;
+        try
+        {
+            format = await DownloadToFileAsync(url, kind, label, path, ct);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RenderException($"{label}: downloading {Shorten(url)} took longer than {options.AssetTimeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RenderException($"{label} {Shorten(url)} could not be fetched: {Reason(ex)}", ex);
+        }
+        catch (UnsafeAddressException ex)
+        {
+            throw new RenderException($"{label} {Shorten(url)} was refused: {ex.Message}", ex);
+        }
+        var named = path + "." + format;
+        File.Move(path, named, overwrite: true);
+        MediaInfo info;
+        try
+        {
+            info = await probe.ProbeAsync(named, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new RenderException($"{label} {Shorten(url)} is not readable {Describe(kind)}: {ex.Message}", ex);
+        }
+        if (kind is MediaKind.Image or MediaKind.Video && (!info.HasVideo || info.Width <= 0 || info.Height <= 0))
+            throw new RenderException($"{label} {Shorten(url)} has no picture in it");
+        if (kind == MediaKind.Image && (long)info.Width * info.Height > options.MaxImagePixels)
+            throw new RenderException($"{label} {Shorten(url)} is {info.Width}x{info.Height}, more than the {options.MaxImagePixels / 1_000_000} megapixels allowed");
+        if (kind == MediaKind.Audio && !info.HasAudio)
+            throw new RenderException($"{label} {Shorten(url)} has no sound in it");
+        if (kind != MediaKind.Image && info.DurationMs <= 0)
+            throw new RenderException($"{label} {Shorten(url)} has no duration ffprobe can read");
+        return new LocalAsset(named, format, info);
+    }
+
+    private async Task<string> DownloadToFileAsync(string url, MediaKind kind, string label, string path, CancellationToken ct)
+    {
+        var uri = new Uri(url);
+        for (var redirects = 0; ; redirects++)
+        {
+            if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                throw new RenderException($"{label} {Shorten(uri.ToString())} is not an http or https URL");
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.UserAgent.ParseAdd("Reelgen/1.0");
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            var status = (int)response.StatusCode;
+            if (status is 301 or 302 or 303 or 307 or 308)
+            {
+                if (redirects >= options.MaxRedirects)
+                    throw new RenderException($"{label} {Shorten(url)} redirected more than {options.MaxRedirects} times");
+                var location = response.Headers.Location
+                    ?? throw new RenderException($"{label} {Shorten(uri.ToString())} answered {status} without a Location");
+                uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                continue;
+            }
+            if (!response.IsSuccessStatusCode)
+                throw new RenderException($"{label} answered {status} {response.ReasonPhrase ?? ((HttpStatusCode)status).ToString()} ({Shorten(uri.ToString())})");
+            if (response.Content.Headers.ContentLength is { } length && length > options.MaxAssetBytes)
+                throw new RenderException($"{label} {Shorten(url)} is {Megabytes(length)}, more than the {Megabytes(options.MaxAssetBytes)} allowed");
+            return await CopyCheckedAsync(response, kind, label, url, path, ct);
+        }
+    }
+
+    private async Task<string> CopyCheckedAsync(HttpResponseMessage response, MediaKind kind, string label, string url, string path, CancellationToken ct)
+    {
+        await using var source = await response.Content.ReadAsStreamAsync(ct);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        var buffer = new byte[1 << 16];
+        var head = new byte[MediaSniffer.HeaderLength * 4];
+        var headLength = 0;
+        string? format = null;
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (total > options.MaxAssetBytes)
+                throw new RenderException($"{label} {Shorten(url)} is more than the {Megabytes(options.MaxAssetBytes)} allowed");
+            if (format is null)
+            {
+                var take = Math.Min(read, head.Length - headLength);
+                buffer.AsSpan(0, take).CopyTo(head.AsSpan(headLength));
+                headLength += take;
+                if (headLength == head.Length)
+                    format = Check(head, headLength, kind, label, url);
+            }
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        return format ?? Check(head, headLength, kind, label, url);
+    }
+
+    private static string Check(byte[] head, int length, MediaKind kind, string label, string url) =>
+        MediaSniffer.Recognise(head.AsSpan(0, length), kind)
+        ?? throw new RenderException(length == 0
+            ? $"{label} {Shorten(url)} is empty"
+            : $"{label} {Shorten(url)} is not {Describe(kind)} (its first bytes match no supported format)");
+
+    private static string Describe(MediaKind kind) => kind switch
+    {
+        MediaKind.Image => "an image (PNG, JPEG, WebP or GIF)",
+        MediaKind.Video => "a video (MP4, MOV, WebM, MKV, AVI, MPEG, GIF)",
+        _ => "audio (MP3, WAV, AAC, M4A, OGG, FLAC, or a video with sound)",
+    };
+
+    private static string Reason(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is UnsafeAddressException)
+                return e.Message;
+        }
+        return ex.InnerException?.Message ?? ex.Message;
+    }
+
+    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB");
+
+    internal static string Shorten(string url) => url.Length <= 120 ? url : url[..120] + "…";
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using Reelgen.Creative;
+
+namespace Reelgen.Rendering;
+
+/// <summary>
+/// A still picture drawn once with SkiaSharp: a run of consecutive still tracks (image, text, presenter) merged
+/// into one PNG. A scene's base picture is full-frame and opaque (the scene colour behind); a picture above a video
+/// is transparent and cut to the tracks' bounding box.
+/// </summary>
+internal sealed record StillPicture(string Name, int X, int Y, int Width, int Height, string? Background, IReadOnlyList<TimedTrack> Tracks);
+
+/// <summary>Something laid over a scene's base, in z-order; frames are counted from the scene start, end exclusive.</summary>
+internal abstract record SceneLayer(long FromFrame, long ToFrame);
+
+internal sealed record StillLayer(StillPicture Picture, long FromFrame, long ToFrame) : SceneLayer(FromFrame, ToFrame);
+
+internal sealed record VideoLayer(TimedTrack Track, long FromFrame, long ToFrame) : SceneLayer(FromFrame, ToFrame);
+
+/// <summary>A stretch of a scene's base during which the same base picture shows.</summary>
+internal sealed record BaseSegment(StillPicture Picture, long Frames);
+
+internal sealed record ScenePlan(int Index, long StartFrame, long Frames, IReadOnlyList<BaseSegment> Base, IReadOnlyList<SceneLayer> Layers);
+
+/// <summary>
+/// How a timeline becomes one ffmpeg run: each scene is a base (still pictures repeated inside the filter graph)
+/// with videos and transparent still pictures overlaid only while they show; the scenes are concatenated, and every
+/// sound is mixed on the video's clock.
+/// </summary>
+internal sealed record CompositionPlan(int Width, int Height, int Fps, long Frames, IReadOnlyList<ScenePlan> Scenes, IReadOnlyList<TimedTrack> Sounds)
+{
+    public IEnumerable<StillPicture> Pictures =>
+        Scenes.SelectMany(s => s.Base.Select(b => b.Picture).Concat(s.Layers.OfType<StillLayer>().Select(l => l.Picture)));
+
+    public double Seconds => Frames / (double)Fps;
+}
+
+internal static class CompositionPlanner
+{
+    /// <summary>Video tracks move; every other visual track is a still drawn once.</summary>
+    public static bool Moves(Track track) => track.Type == TrackTypes.Video;
+
+    public static CompositionPlan Plan(Timeline timeline)
+    {
+        var scenes = new List<ScenePlan>();
+        foreach (var scene in timeline.Scenes)
+        {
+            var first = timeline.FrameAt(scene.StartMs);
+            var frames = timeline.FrameAt(scene.EndMs) - first;
+            // Visual tracks with their frames within the scene; tracks that never show are dropped.
+            var visual = new List<(TimedTrack Track, long From, long To)>();
+            foreach (var track in scene.Tracks.Where(t => CreativeRules.IsVisual(t.Track)))
+            {
+                var from = Math.Clamp(timeline.FrameAt(track.StartMs) - first, 0, frames);
+                var to = Math.Clamp(timeline.FrameAt(track.EndMs) - first, 0, frames);
+                if (to > from && OnScreen(track, timeline.Width, timeline.Height))
+                    visual.Add((track, from, to));
+            }
+
+            var firstVideo = visual.FindIndex(v => Moves(v.Track.Track));
+            var bottom = firstVideo < 0 ? visual : visual[..firstVideo];
+            var segments = new List<BaseSegment>();
+            foreach (var (from, to, shown) in Intervals(bottom, 0, frames))
+            {
+                var name = Name("base", scene.Index, segments.Count);
+                segments.Add(new BaseSegment(new StillPicture(name, 0, 0, timeline.Width, timeline.Height, scene.BackgroundColor, shown), to - from));
+            }
+
+            var layers = new List<SceneLayer>();
+            var group = new List<(TimedTrack Track, long From, long To)>();
+            var groupNumber = 0;
+            void FlushGroup()
+            {
+                if (group.Count == 0)
+                    return;
+                var lo = group.Min(g => g.From);
+                var hi = group.Max(g => g.To);
+                var part = 0;
+                foreach (var (from, to, shown) in Intervals(group, lo, hi))
+                {
+                    if (shown.Count == 0)
+                        continue;
+                    var (x, y, w, h) = Bounds(shown, timeline.Width, timeline.Height);
+                    layers.Add(new StillLayer(new StillPicture(Name($"over{groupNumber}", scene.Index, part++), x, y, w, h, null, shown), from, to));
+                }
+                groupNumber++;
+                group.Clear();
+            }
+            foreach (var v in firstVideo < 0 ? [] : visual[firstVideo..])
+            {
+                if (Moves(v.Track.Track))
+                {
+                    FlushGroup();
+                    layers.Add(new VideoLayer(v.Track, v.From, v.To));
+                }
+                else
+                {
+                    group.Add(v);
+                }
+            }
+            FlushGroup();
+            scenes.Add(new ScenePlan(scene.Index, first, frames, segments, layers));
+        }
+        var sounds = timeline.Tracks.Where(t => t.Track.Type is TrackTypes.Actor or TrackTypes.Audio or TrackTypes.Video).ToList();
+        return new CompositionPlan(timeline.Width, timeline.Height, timeline.Fps, timeline.FrameCount, scenes, sounds);
+    }
+
+    /// <summary>Cuts [from, to) wherever a track starts or stops; each piece lists the tracks showing throughout it, bottom first.</summary>
+    private static IEnumerable<(long From, long To, List<TimedTrack> Shown)> Intervals(List<(TimedTrack Track, long From, long To)> tracks, long from, long to)
+    {
+        var cuts = new SortedSet<long> { from, to };
+        foreach (var t in tracks)
+        {
+            cuts.Add(Math.Clamp(t.From, from, to));
+            cuts.Add(Math.Clamp(t.To, from, to));
+        }
+        var points = cuts.ToList();
+        for (var i = 0; i + 1 < points.Count; i++)
+        {
+            var (a, b) = (points[i], points[i + 1]);
+            yield return (a, b, tracks.Where(t => t.From <= a && t.To >= b).Select(t => t.Track).ToList());
+        }
+    }
+
+    private static bool OnScreen(TimedTrack t, int width, int height) =>
+        t.Width > 0 && t.Height > 0 && t.X < width && t.Y < height && t.X + t.Width > 0 && t.Y + t.Height > 0;
+
+    /// <summary>The tracks' union box, clipped to the frame.</summary>
+    private static (int X, int Y, int W, int H) Bounds(List<TimedTrack> tracks, int width, int height)
+    {
+        var x0 = Math.Max(0, tracks.Min(t => t.X));
+        var y0 = Math.Max(0, tracks.Min(t => t.Y));
+        var x1 = Math.Min(width, tracks.Max(t => t.X + t.Width));
+        var y1 = Math.Min(height, tracks.Max(t => t.Y + t.Height));
+        return (x0, y0, x1 - x0, y1 - y0);
+    }
+
+    private static string Name(string kind, int scene, int part) =>
+        string.Create(CultureInfo.InvariantCulture, $"s{scene:D3}-{kind}-{part:D3}");
+}

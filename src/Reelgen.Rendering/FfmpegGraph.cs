@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using Reelgen.Creative;
+
+namespace Reelgen.Rendering;
+
+/// <summary>
+/// The local media behind a track: a fetched asset or synthesised speech, and for a video with removeBackground
+/// the backdrop colour to key out (<c>RRGGBB</c>).
+/// </summary>
+internal sealed record TrackMedia(string Path, MediaInfo Info, string? KeyColor = null);
+
+/// <summary>An ffmpeg command line and the filter graph it reads from <c>-filter_complex_script</c>.</summary>
+internal sealed record FfmpegInvocation(IReadOnlyList<string> Arguments, string FilterGraph);
+
+/// <summary>
+/// Builds the single ffmpeg run for a <see cref="CompositionPlan"/>. Still pictures are single-frame inputs: a base
+/// is repeated inside the graph (<c>loop</c>), never re-read (<c>-loop 1</c> would decode the PNG on every frame), and
+/// an overlay picture is held by <c>overlay</c> itself. ffmpeg only reads local files (<c>-protocol_whitelist file,pipe</c>).
+/// </summary>
+internal static class FfmpegGraph
+{
+    public static FfmpegInvocation Build(
+        CompositionPlan plan,
+        Func<string, string> picturePath,
+        IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media,
+        string filterScriptPath,
+        string outputPath,
+        RenderOptions options)
+    {
+        var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error", "-protocol_whitelist", "file,pipe" };
+        var graph = new StringBuilder();
+        var inputs = 0;
+        int AddInput(params string[] inputArgs)
+        {
+            args.AddRange(inputArgs);
+            return inputs++;
+        }
+        var fps = plan.Fps;
+        var sceneLabels = new List<string>();
+
+        foreach (var scene in plan.Scenes)
+        {
+            var baseLabels = new List<string>();
+            foreach (var segment in scene.Base)
+            {
+                var i = AddInput("-framerate", Int(fps), "-i", picturePath(segment.Picture.Name));
+                var label = $"b{i}";
+                // Converted once, then the same frame is handed on N times: the cost of a still base is nearly zero.
+                graph.Append(CultureInfo.InvariantCulture, $"[{i}:v]format=yuv420p,loop=loop={segment.Frames - 1}:size=1:start=0,setsar=1[{label}];\n");
+                baseLabels.Add(label);
+            }
+            var current = baseLabels[0];
+            if (baseLabels.Count > 1)
+            {
+                current = $"base{scene.Index}";
+                graph.Append(string.Concat(baseLabels.Select(l => $"[{l}]"))).Append(CultureInfo.InvariantCulture, $"concat=n={baseLabels.Count}:v=1:a=0[{current}];\n");
+            }
+
+            var layerNumber = 0;
+            foreach (var layer in scene.Layers)
+            {
+                var enable = $"between(t\\,{Sec((layer.FromFrame - 0.5) / fps)}\\,{Sec((layer.ToFrame - 0.5) / fps)})";
+                var next = $"s{scene.Index}l{layerNumber++}";
+                if (layer is StillLayer still)
+                {
+                    var i = AddInput("-i", picturePath(still.Picture.Name));
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+                }
+                else if (layer is VideoLayer video)
+                {
+                    var t = video.Track;
+                    var m = media[(t.SceneIndex, t.TrackIndex)];
+                    var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
+                    // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
+                    // each hold several frames; the encoder, not the decoding, is the bottleneck.
+                    var i = AddInput("-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds), "-i", m.Path);
+                    var clip = $"c{i}";
+                    var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
+                        ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
+                        : "";
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,scale=w={t.Width}:h={t.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1{key}[{clip}];\n");
+                    // Centred in its box; the last frame holds if the clip is shorter than the track.
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{clip}]overlay=x={t.X}+({t.Width}-overlay_w)/2:y={t.Y}+({t.Height}-overlay_h)/2:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+                }
+                current = next;
+            }
+            sceneLabels.Add(current);
+        }
+        graph.Append(string.Concat(sceneLabels.Select(l => $"[{l}]")))
+            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneLabels.Count}:v=1:a=0[vout];\n");
+
+        // Sound, per scene: silence as long as the scene, with the scene's voices, clips and audio tracks mixed in at
+        // their place, then the scenes' sound concatenated. Every sound lies within its scene (tracks are cut at the
+        // scene end), so no sound is padded with more silence than its own scene has. Scene edges fall on the
+        // sample nearest their frame, so the sound never drifts from the picture.
+        var total = Sec(plan.Seconds);
+        var sceneSounds = new List<string>();
+        foreach (var scene in plan.Scenes)
+        {
+            var firstSample = Sample(scene.StartFrame, fps);
+            var samples = Sample(scene.StartFrame + scene.Frames, fps) - firstSample;
+            var silence = $"z{scene.Index}";
+            graph.Append(CultureInfo.InvariantCulture, $"anullsrc=r=48000:cl=stereo,atrim=end_sample={samples}[{silence}];\n");
+            var labels = new List<string> { silence };
+            foreach (var t in plan.Sounds.Where(t => t.SceneIndex == scene.Index))
+            {
+                if (!media.TryGetValue((t.SceneIndex, t.TrackIndex), out var m) || !m.Info.HasAudio || t.DurationMs <= 0)
+                    continue;
+                var volume = t.Track.Volume ?? 1;
+                if (volume <= 0)
+                    continue;
+                var offset = t.Track.Type == TrackTypes.Actor ? 0 : t.MediaOffsetMs;
+                var loop = t.Track.Type == TrackTypes.Audio && t.Track.Loop == true;
+                if (loop && m.Info.DurationMs > 0)
+                    offset %= m.Info.DurationMs;
+                var input = new List<string> { "-threads", "1", "-vn" };
+                if (loop)
+                    input.AddRange(["-stream_loop", "-1"]);
+                if (offset > 0)
+                    input.AddRange(["-ss", Sec(offset / 1000)]);
+                input.AddRange(["-i", m.Path]);
+                var i = AddInput([.. input]);
+                var label = $"a{i}";
+                var delay = Math.Max(0, (long)Math.Round(t.StartMs * 48.0) - firstSample);
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{i}:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,atrim=duration={Sec(t.DurationMs / 1000)},asetpts=PTS-STARTPTS");
+                if (Math.Abs(volume - 1) > 1e-9)
+                    graph.Append(CultureInfo.InvariantCulture, $",volume={volume.ToString("0.###", CultureInfo.InvariantCulture)}");
+                if (delay > 0)
+                    graph.Append(CultureInfo.InvariantCulture, $",adelay=delays={delay}S:all=1");
+                graph.Append(CultureInfo.InvariantCulture, $"[{label}];\n");
+                labels.Add(label);
+            }
+            if (labels.Count == 1)
+            {
+                sceneSounds.Add(silence);
+                continue;
+            }
+            var mixed = $"m{scene.Index}";
+            graph.Append(string.Concat(labels.Select(l => $"[{l}]")))
+                .Append(CultureInfo.InvariantCulture, $"amix=inputs={labels.Count}:duration=first:dropout_transition=0:normalize=0[{mixed}];\n");
+            sceneSounds.Add(mixed);
+        }
+        graph.Append(string.Concat(sceneSounds.Select(l => $"[{l}]")))
+            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneSounds.Count}:v=0:a=1[aout]");
+
+        args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-map", "[aout]"]);
+        args.AddRange(["-c:v", "libx264", "-preset", options.Preset, "-crf", Int(options.Crf), "-pix_fmt", "yuv420p", "-r", Int(fps)]);
+        args.AddRange(["-c:a", "aac", "-b:a", Int(options.AudioBitrateKbps) + "k", "-ar", "48000", "-ac", "2"]);
+        // -t, not -frames:v: a frame limit ends the output before the encoder flushes the last AAC frames.
+        args.AddRange(["-t", total, "-movflags", "+faststart"]);
+        args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
+        return new FfmpegInvocation(args, graph.ToString());
+    }
+
+    private static long Sample(long frame, int fps) => (long)Math.Round(frame * 48000.0 / fps, MidpointRounding.AwayFromZero);
+
+    private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    internal static string Sec(double seconds) => Math.Max(0, seconds).ToString("0.######", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Reelgen.Rendering;
+
+/// <summary>What ffprobe found in a local file.</summary>
+internal sealed record MediaInfo(double DurationMs, bool HasVideo, bool HasAudio, int Width, int Height);
+
+/// <summary>Runs ffprobe on local files only (protocol whitelist <c>file</c>).</summary>
+internal sealed class MediaProbe(string ffprobePath)
+{
+    public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
+    {
+        var psi = new ProcessStartInfo(ffprobePath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-v", "error", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", path })
+            psi.ArgumentList.Add(arg);
+        using var process = Process.Start(psi) ?? throw new RenderException("ffprobe could not be started");
+        using var kill = cancellationToken.Register(() => ProcessKiller.Kill(process));
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        await process.WaitForExitAsync(CancellationToken.None);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (process.ExitCode != 0)
+            throw new InvalidDataException(FirstLine(await stderr) ?? "ffprobe could not read it");
+        return Parse(await stdout);
+    }
+
+    internal static MediaInfo Parse(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        double duration = 0;
+        if (root.TryGetProperty("format", out var format) && format.TryGetProperty("duration", out var d))
+            duration = ParseSeconds(d);
+        bool hasVideo = false, hasAudio = false;
+        int width = 0, height = 0;
+        double streamDuration = 0;
+        if (root.TryGetProperty("streams", out var streams))
+        {
+            foreach (var s in streams.EnumerateArray())
+            {
+                var type = s.TryGetProperty("codec_type", out var t) ? t.GetString() : null;
+                var attachedPicture = s.TryGetProperty("disposition", out var disp) && disp.TryGetProperty("attached_pic", out var ap) && ap.GetInt32() == 1;
+                if (type == "video" && !attachedPicture && !hasVideo)
+                {
+                    hasVideo = true;
+                    width = s.TryGetProperty("width", out var w) ? w.GetInt32() : 0;
+                    height = s.TryGetProperty("height", out var h) ? h.GetInt32() : 0;
+                }
+                else if (type == "audio")
+                {
+                    hasAudio = true;
+                }
+                if (s.TryGetProperty("duration", out var sd))
+                    streamDuration = Math.Max(streamDuration, ParseSeconds(sd));
+            }
+        }
+        if (duration <= 0)
+            duration = streamDuration;
+        return new MediaInfo(duration * 1000, hasVideo, hasAudio, width, height);
+    }
+
+    private static double ParseSeconds(JsonElement e) =>
+        e.ValueKind == JsonValueKind.String && double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : 0;
+
+    private static string? FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+}
+
+internal static class ProcessKiller
+{
+    /// <summary>Ends a child process and its children; a process that already ended is fine.</summary>
+    public static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Reelgen.Creative;
+
+namespace Reelgen.Rendering;
+
+/// <summary>The two phases a render reports, matching the job statuses.</summary>
+public enum RenderStage
+{
+    /// <summary>Fetching assets, synthesising speech, drawing static layers.</summary>
+    Preprocessing,
+
+    /// <summary>ffmpeg encoding.</summary>
+    Generating,
+}
+
+/// <summary>How far a render is: the stage and the fraction of that stage done (0 to 1).</summary>
+public readonly record struct RenderProgress(RenderStage Stage, double Fraction);
+
+/// <summary>
+/// What a finished render wrote. <c>Captions</c>: what is said when, from the timeline that was rendered (each cue
+/// from the moment a presenter starts speaking until its speech ends); null when the renderer does not know.
+/// </summary>
+public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height, IReadOnlyList<CaptionCue>? Captions = null);
+
+/// <summary>A render that cannot succeed, with a reason a person can act on ("scene 2, track 1: imageUrl answered 404").</summary>
+public sealed class RenderException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Settings of the renderer. Every value has a working default.</summary>
+public sealed class RenderOptions
+{
+    /// <summary>ffmpeg executable.</summary>
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    /// <summary>ffprobe executable.</summary>
+    public string FfprobePath { get; set; } = "ffprobe";
+
+    /// <summary>espeak-ng executable, the speech engine.</summary>
+    public string EspeakPath { get; set; } = "espeak-ng";
+
+    /// <summary>libx264 preset.</summary>
+    public string Preset { get; set; } = "veryfast";
+
+    /// <summary>libx264 constant rate factor.</summary>
+    public int Crf { get; set; } = 23;
+
+    /// <summary>AAC bit rate in kbit/s.</summary>
+    public int AudioBitrateKbps { get; set; } = 160;
+
+    /// <summary>Let asset URLs reach private, loopback and link-local addresses.</summary>
+    public bool AllowPrivateAddresses { get; set; }
+
+    /// <summary>Largest asset accepted, in bytes.</summary>
+    public long MaxAssetBytes { get; set; } = 500L * 1024 * 1024;
+
+    /// <summary>Largest picture accepted, in pixels (width times height), so a small file cannot expand into gigabytes.</summary>
+    public long MaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>Time allowed to open a connection for an asset.</summary>
+    public TimeSpan AssetConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time allowed for one asset download, redirects included.</summary>
+    public TimeSpan AssetTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Redirects followed per asset, each one checked again.</summary>
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>Downloads running at once.</summary>
+    public int ParallelDownloads { get; set; } = 4;
+}

@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text;
+using Reelgen.Creative;
+using SkiaSharp;
+using SkiaSharp.HarfBuzz;
+
+namespace Reelgen.Rendering;
+
+/// <summary>
+/// Draws a text track: the style's font (any installed family, falling back per character to a font that has the
+/// glyph, and to Noto Color Emoji for emoji), shaped with HarfBuzz (joined Arabic letters, ligatures, emoji
+/// sequences and flags), wrapped at spaces (and between CJK characters) to the box width, long
+/// words broken, lines that do not fit the box height clipped.
+/// </summary>
+internal sealed class TextPainter : IDisposable
+{
+    public const string DefaultFamily = "DejaVu Sans";
+    public const double DefaultFontSize = 48;
+    public const double DefaultLineHeight = 1.2;
+
+    private readonly SKFontManager _fonts = SKFontManager.Default;
+    private readonly Dictionary<(string Family, int Weight), SKTypeface> _typefaces = [];
+    private readonly Dictionary<(int CodePoint, int Weight), SKTypeface> _fallbacks = [];
+    private readonly Dictionary<SKTypeface, SKFont> _probes = [];
+    private readonly Dictionary<SKTypeface, SKShaper> _shapers = [];
+    private readonly SKTypeface? _emoji;
+
+    public TextPainter()
+    {
+        var emoji = _fonts.MatchFamily("Noto Color Emoji");
+        _emoji = emoji is not null && emoji.FamilyName == "Noto Color Emoji" ? emoji : null;
+    }
+
+    public void Draw(SKCanvas canvas, SKRect box, string text, TextStyle? style)
+    {
+        var size = (float)(style?.FontSize ?? DefaultFontSize);
+        var lineHeight = (float)(style?.LineHeight ?? DefaultLineHeight) * size;
+        var weight = Weight(style?.FontWeight);
+        var primary = Typeface(style?.FontFamily ?? DefaultFamily, weight);
+        canvas.Save();
+        canvas.ClipRect(box);
+        if (style?.BackgroundColor is { } background)
+        {
+            using var fill = new SKPaint { Color = Colors.Parse(background), IsAntialias = true };
+            canvas.DrawRect(box, fill);
+        }
+        var padding = (float)(style?.Padding ?? 0);
+        var inner = new SKRect(box.Left + padding, box.Top + padding, box.Right - padding, box.Bottom - padding);
+        using var font = new SKFont(primary, size) { Subpixel = true, Edging = SKFontEdging.SubpixelAntialias };
+        var lines = Wrap(text, inner.Width, font, weight);
+        font.GetFontMetrics(out var metrics);
+        var glyphHeight = metrics.Descent - metrics.Ascent;
+        var blockHeight = lines.Count * lineHeight;
+        var top = style?.VerticalAlign switch
+        {
+            "middle" => inner.Top + ((inner.Height - blockHeight) / 2),
+            "bottom" => inner.Bottom - blockHeight,
+            _ => inner.Top,
+        };
+        using var paint = new SKPaint { Color = Colors.Parse(style?.Color ?? "#FFFFFF"), IsAntialias = true };
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var baseline = top + (i * lineHeight) + ((lineHeight - glyphHeight) / 2) - metrics.Ascent;
+            if (baseline + metrics.Ascent > box.Bottom)
+                break;
+            var width = Measure(lines[i], font, weight);
+            var x = style?.Align switch
+            {
+                "center" => inner.Left + ((inner.Width - width) / 2),
+                "right" => inner.Right - width,
+                _ => inner.Left,
+            };
+            foreach (var (run, typeface) in Runs(lines[i], primary, weight))
+            {
+                using var runFont = new SKFont(typeface, size) { Subpixel = true, Edging = SKFontEdging.SubpixelAntialias };
+                var shaper = Shaper(typeface);
+                canvas.DrawShapedText(shaper, run, x, baseline, SKTextAlign.Left, runFont, paint);
+                x += shaper.Shape(run, runFont).Width;
+            }
+        }
+        canvas.Restore();
+    }
+
+    /// <summary>Greedy wrapping: words (with their trailing spaces) fill a line until the next would overflow.</summary>
+    internal List<string> Wrap(string text, float maxWidth, SKFont font, int weight)
+    {
+        var lines = new List<string>();
+        foreach (var paragraph in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+        {
+            var line = new StringBuilder();
+            var lineWidth = 0f;
+            foreach (var word in Words(paragraph))
+            {
+                var trimmed = word.TrimEnd();
+                var wordWidth = Measure(trimmed, font, weight);
+                if (line.Length > 0 && lineWidth + wordWidth > maxWidth)
+                {
+                    lines.Add(line.ToString().TrimEnd());
+                    line.Clear();
+                    lineWidth = 0;
+                }
+                if (line.Length == 0 && wordWidth > maxWidth)
+                {
+                    // A word wider than the box is broken between characters.
+                    foreach (var element in Elements(trimmed))
+                    {
+                        var w = Measure(element, font, weight);
+                        if (line.Length > 0 && lineWidth + w > maxWidth)
+                        {
+                            lines.Add(line.ToString());
+                            line.Clear();
+                            lineWidth = 0;
+                        }
+                        line.Append(element);
+                        lineWidth += w;
+                    }
+                    line.Append(word.AsSpan(trimmed.Length));
+                    lineWidth = Measure(line.ToString(), font, weight);
+                    continue;
+                }
+                line.Append(word);
+                lineWidth = Measure(line.ToString(), font, weight);
+            }
+            lines.Add(line.ToString().TrimEnd());
+        }
+        return lines;
+    }
+
+    /// <summary>Splits after spaces, and around CJK characters (which may break anywhere).</summary>
+    private static IEnumerable<string> Words(string paragraph)
+    {
+        var word = new StringBuilder();
+        var inSpaces = false;
+        foreach (var element in Elements(paragraph))
+        {
+            var space = element == " " || element == "\t";
+            var cjk = IsCjk(char.ConvertToUtf32(element, 0));
+            if ((inSpaces && !space) || (cjk && word.Length > 0 && !inSpaces))
+            {
+                yield return word.ToString();
+                word.Clear();
+            }
+            word.Append(element == "\t" ? " " : element);
+            inSpaces = space;
+            if (cjk)
+            {
+                yield return word.ToString();
+                word.Clear();
+                inSpaces = false;
+            }
+        }
+        if (word.Length > 0)
+            yield return word.ToString();
+    }
+
+    private static IEnumerable<string> Elements(string text)
+    {
+        var e = StringInfo.GetTextElementEnumerator(text);
+        while (e.MoveNext())
+            yield return e.GetTextElement();
+    }
+
+    private float Measure(string text, SKFont font, int weight)
+    {
+        var width = 0f;
+        foreach (var (run, typeface) in Runs(text, font.Typeface, weight))
+        {
+            using var runFont = new SKFont(typeface, font.Size) { Subpixel = true };
+            width += Shaper(typeface).Shape(run, runFont).Width;
+        }
+        return width;
+    }
+
+    /// <summary>Pieces of <paramref name="text"/> that one typeface can draw, in order.</summary>
+    private IEnumerable<(string Text, SKTypeface Typeface)> Runs(string text, SKTypeface primary, int weight)
+    {
+        var run = new StringBuilder();
+        SKTypeface? current = null;
+        foreach (var element in Elements(text))
+        {
+            var typeface = TypefaceFor(element, primary, weight);
+            if (current is not null && typeface != current)
+            {
+                yield return (run.ToString(), current);
+                run.Clear();
+            }
+            current = typeface;
+            run.Append(element);
+        }
+        if (current is not null && run.Length > 0)
+            yield return (run.ToString(), current);
+    }
+
+    private SKTypeface TypefaceFor(string element, SKTypeface primary, int weight)
+    {
+        var codePoint = char.ConvertToUtf32(element, 0);
+        if (codePoint < 0x80 && element.Length == 1)
+            return primary;
+        var emoji = IsEmoji(element, codePoint);
+        if (emoji && _emoji is not null && Has(_emoji, codePoint))
+            return _emoji;
+        if (Has(primary, codePoint))
+            return primary;
+        if (!_fallbacks.TryGetValue((codePoint, weight), out var fallback))
+        {
+            fallback = _fonts.MatchCharacter(null, new SKFontStyle(weight, (int)SKFontStyleWidth.Normal, SKFontStyleSlant.Upright), null, codePoint) ?? primary;
+            _fallbacks[(codePoint, weight)] = fallback;
+        }
+        return fallback;
+    }
+
+    private SKShaper Shaper(SKTypeface typeface)
+    {
+        if (!_shapers.TryGetValue(typeface, out var shaper))
+            _shapers[typeface] = shaper = new SKShaper(typeface);
+        return shaper;
+    }
+
+    private bool Has(SKTypeface typeface, int codePoint)
+    {
+        if (!_probes.TryGetValue(typeface, out var font))
+            _probes[typeface] = font = new SKFont(typeface);
+        return font.ContainsGlyph(codePoint);
+    }
+
+    private SKTypeface Typeface(string family, int weight)
+    {
+        if (!_typefaces.TryGetValue((family, weight), out var typeface))
+        {
+            var style = new SKFontStyle(weight, (int)SKFontStyleWidth.Normal, SKFontStyleSlant.Upright);
+            typeface = _fonts.MatchFamily(family, style) ?? _fonts.MatchFamily(DefaultFamily, style) ?? SKTypeface.Default;
+            _typefaces[(family, weight)] = typeface;
+        }
+        return typeface;
+    }
+
+    internal static int Weight(string? weight) => weight switch
+    {
+        null or "normal" => 400,
+        "bold" => 700,
+        _ => int.TryParse(weight, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 400,
+    };
+
+    private static bool IsEmoji(string element, int codePoint) =>
+        element.Contains('\uFE0F', StringComparison.Ordinal) || element.Contains('\u200D', StringComparison.Ordinal)
+        || codePoint is >= 0x1F000 and <= 0x1FAFF;
+
+    private static bool IsCjk(int cp) =>
+        cp is >= 0x3000 and <= 0x9FFF or >= 0xAC00 and <= 0xD7AF or >= 0xF900 and <= 0xFAFF or >= 0xFF00 and <= 0xFFEF or >= 0x20000 and <= 0x2FFFF;
+
+    public void Dispose()
+    {
+        foreach (var f in _probes.Values)
+            f.Dispose();
+        foreach (var shaper in _shapers.Values)
+            shaper.Dispose();
+        foreach (var t in _typefaces.Values.Concat(_fallbacks.Values).Distinct())
+        {
+            if (t != SKTypeface.Default)
+                t.Dispose();
+        }
+        _emoji?.Dispose();
+    }
+}
+
+internal static class Colors
+{
+    /// <summary><c>#RRGGBB</c> or <c>#RRGGBBAA</c>.</summary>
+    public static SKColor Parse(string color)
+    {
+        var hex = color.TrimStart('#');
+        var r = Convert.ToByte(hex[0..2], 16);
+        var g = Convert.ToByte(hex[2..4], 16);
+        var b = Convert.ToByte(hex[4..6], 16);
+        var a = hex.Length >= 8 ? Convert.ToByte(hex[6..8], 16) : (byte)255;
+        return new SKColor(r, g, b, a);
+    }
+}

@@ -15,7 +15,10 @@ public sealed class UnsafeAddressException(string message) : IOException(message
 public static class SafeHttp
 {
     /// <summary>A handler for an <see cref="HttpClient"/> that only reaches public addresses (or any, when <paramref name="allowPrivate"/>).</summary>
-    public static SocketsHttpHandler CreateHandler(bool allowPrivate, TimeSpan? connectTimeout = null) => new()
+    /// <param name="allowPrivate">Let requests reach any address.</param>
+    /// <param name="connectTimeout">Default 10 s.</param>
+    /// <param name="resolve">Name resolution; default DNS (tests substitute their own).</param>
+    public static SocketsHttpHandler CreateHandler(bool allowPrivate, TimeSpan? connectTimeout = null, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null) => new()
     {
         AllowAutoRedirect = false,
         UseProxy = false,
@@ -23,22 +26,22 @@ public static class SafeHttp
         AutomaticDecompression = DecompressionMethods.None,
         ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
+        ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, allowPrivate, ct, resolve),
     };
 
     /// <summary>Resolves <paramref name="endPoint"/>, keeps the addresses the policy allows and connects to the first that answers.</summary>
-    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowPrivate, CancellationToken cancellationToken)
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowPrivate, CancellationToken cancellationToken, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         var addresses = IPAddress.TryParse(endPoint.Host.Trim('[', ']'), out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
+            : await (resolve ?? Dns.GetHostAddressesAsync)(endPoint.Host, cancellationToken);
         var allowed = allowPrivate ? addresses : addresses.Where(AddressPolicy.IsPublic).ToArray();
         if (allowed.Length == 0)
         {
-            var what = literal is not null ? $"{literal} is" : $"{endPoint.Host} resolves to {addresses[0]},";
+            var what = literal is not null ? $"{literal} is" : $"{endPoint.Host} resolves only to {string.Join(", ", addresses.Select(a => a.ToString()))}, each";
             throw new UnsafeAddressException(addresses.Length == 0
                 ? $"{endPoint.Host} does not resolve"
-                : $"{what} a private, loopback or otherwise non-public address, which is refused");
+                : $"{what} a private, loopback or otherwise non-public address, which is refused (Reelgen__Network__AllowPrivateAddresses allows them)");
         }
         Exception? last = null;
         foreach (var address in allowed)

@@ -51,10 +51,10 @@ public static class ReelgenServer
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
-        services.AddSingleton(sp => new VideoRenderer(new RenderOptions
-        {
-            AllowPrivateAddresses = sp.GetRequiredService<IOptions<ReelgenOptions>>().Value.Network.AllowPrivateAddresses,
-        }));
+        services.AddSingleton(sp => new VideoRenderer(
+            new RenderOptions { AllowPrivateAddresses = sp.GetRequiredService<IOptions<ReelgenOptions>>().Value.Network.AllowPrivateAddresses },
+            sp.GetRequiredService<VoiceCatalog>(),
+            sp.GetRequiredService<ILogger<VideoRenderer>>()));
         services.AddHostedService<StartupTasks>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 

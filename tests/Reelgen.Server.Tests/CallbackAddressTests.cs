@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Reelgen.Rendering;
-using Reelgen.Server.Callbacks;
 using Reelgen.Server.Tests.Support;
 
 namespace Reelgen.Server.Tests;
@@ -107,19 +106,19 @@ public sealed class CallbackAddressTests
     [MemberData(nameof(PrivateAddresses))]
     public async Task The_sending_handler_refuses_literal_private_addresses_without_connecting(string address, string family)
     {
-        using var client = new HttpClient(CallbackHttp.CreateHandler(allowPrivateAddresses: false)) { Timeout = TimeSpan.FromSeconds(5) };
+        using var client = new HttpClient(SafeHttp.CreateHandler(allowPrivate: false)) { Timeout = TimeSpan.FromSeconds(5) };
         var url = address.Contains(':') ? $"http://[{address}]:9/hook" : $"http://{address}:9/hook";
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync(url, new StringContent("{}")));
-        Assert.True(ex.InnerException is AddressRefusedException, $"{address} ({family}): {ex}");
+        Assert.True(ex.InnerException is UnsafeAddressException, $"{address} ({family}): {ex}");
     }
 
     [Fact]
     public async Task The_sending_handler_refuses_a_name_that_resolves_to_loopback()
     {
         await using var receiver = await CallbackReceiver.StartAsync();
-        using var client = new HttpClient(CallbackHttp.CreateHandler(allowPrivateAddresses: false));
+        using var client = new HttpClient(SafeHttp.CreateHandler(allowPrivate: false));
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync($"http://localhost:{receiver.Port}/hook", new StringContent("{}")));
-        Assert.IsType<AddressRefusedException>(ex.InnerException);
+        Assert.IsType<UnsafeAddressException>(ex.InnerException);
         Assert.Empty(receiver.All);
     }
 
@@ -135,7 +134,7 @@ public sealed class CallbackAddressTests
         }
 
         // Allowed: the name resolves once, through our resolver, and the request reaches the receiver with its Host.
-        using (var allowed = new HttpClient(CallbackHttp.CreateHandler(allowPrivateAddresses: true, Resolve)))
+        using (var allowed = new HttpClient(SafeHttp.CreateHandler(allowPrivate: true, resolve: Resolve)))
         {
             var response = await allowed.PostAsync($"http://receiver.test:{receiver.Port}/hook", new StringContent("{}"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -144,9 +143,9 @@ public sealed class CallbackAddressTests
         }
 
         // Not allowed: the same answer is refused before any connection.
-        using var strict = new HttpClient(CallbackHttp.CreateHandler(allowPrivateAddresses: false, Resolve));
+        using var strict = new HttpClient(SafeHttp.CreateHandler(allowPrivate: false, resolve: Resolve));
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => strict.PostAsync($"http://receiver.test:{receiver.Port}/hook", new StringContent("{}")));
-        Assert.IsType<AddressRefusedException>(ex.InnerException);
+        Assert.IsType<UnsafeAddressException>(ex.InnerException);
         Assert.Single(receiver.All);
     }
 
@@ -155,9 +154,9 @@ public sealed class CallbackAddressTests
     {
         static Task<IPAddress[]> Resolve(string host, CancellationToken ct) =>
             Task.FromResult(new[] { IPAddress.Parse("10.0.0.5"), IPAddress.Parse("169.254.169.254"), IPAddress.Parse("fd00::5") });
-        using var client = new HttpClient(CallbackHttp.CreateHandler(allowPrivateAddresses: false, Resolve));
+        using var client = new HttpClient(SafeHttp.CreateHandler(allowPrivate: false, resolve: Resolve));
         var ex = await Assert.ThrowsAsync<HttpRequestException>(() => client.PostAsync("http://rebind.example/hook", new StringContent("{}")));
-        var refused = Assert.IsType<AddressRefusedException>(ex.InnerException);
+        var refused = Assert.IsType<UnsafeAddressException>(ex.InnerException);
         Assert.Contains("169.254.169.254", refused.Message);
     }
 

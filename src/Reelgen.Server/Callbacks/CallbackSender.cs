@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Reelgen.Rendering;
 using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Callbacks;
@@ -25,7 +26,7 @@ public sealed class CallbackSender : IDisposable
         _options = options;
         _time = time;
         // The per-attempt timeout below covers connecting too; the client's own would only blur which one fired.
-        _client = new HttpClient(CallbackHttp.CreateHandler(reelgen.Value.Network.AllowPrivateAddresses)) { Timeout = Timeout.InfiniteTimeSpan };
+        _client = new HttpClient(SafeHttp.CreateHandler(reelgen.Value.Network.AllowPrivateAddresses)) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Reelgen-Webhooks", "1.0"));
     }
 
@@ -73,7 +74,7 @@ public sealed class CallbackSender : IDisposable
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
-            if (e is AddressRefusedException refused)
+            if (e is UnsafeAddressException refused)
                 return "refused: " + refused.Message;
         }
         return ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;

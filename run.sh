@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh
-dotnet build src/Reelgen.Cli -c Release -o artifacts/reelgen -v quiet -nologo "-clp:ErrorsOnly;NoSummary" >&2
+# Quiet unless the build fails.
+if ! build_log=$(dotnet build src/Reelgen.Cli -c Release -o artifacts/reelgen -v quiet -nologo 2>&1); then
+  echo "$build_log" >&2
+  exit 1
+fi
 export Reelgen__DataDirectory="${Reelgen__DataDirectory:-$PWD/data}"
 exec dotnet artifacts/reelgen/reelgen.dll "$@"

@@ -38,6 +38,26 @@ public sealed class JobsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Progress_advances_while_encoding_never_goes_down_and_ends_at_the_maximum()
+    {
+        var client = _app.V1Client();
+        var (jobId, _) = await client.SubmitAsync(Creatives.ColourSlide(durationMs: 90_000, width: 640, height: 360));
+        var seen = new List<JsonObject>();
+
+        var job = await client.WaitForFinishedAsync(jobId, TimeSpan.FromSeconds(120), seen);
+
+        Assert.Equal("finished", (string?)job["status"]);
+        var progress = seen.Select(j => (long)j["progress"]!).ToList();
+        Assert.Equal(progress.Order(), progress);
+        Assert.Equal(100, progress[^1]);
+        var whileGenerating = seen.Where(j => (string?)j["status"] == "generating").Select(j => (long)j["progress"]!).Distinct().ToList();
+        Assert.True(whileGenerating.Count >= 2, $"progress while generating: {string.Join(", ", whileGenerating)}");
+        Assert.All(whileGenerating, p => Assert.InRange(p, 30, 99));
+        var statuses = seen.Select(j => (string)j["status"]!).Distinct().ToList();
+        Assert.Equal(statuses.OrderBy(s => Array.IndexOf(new[] { "in_queue", "preprocessing", "preprocessing_finished", "generating", "finished" }, s)), statuses);
+    }
+
+    [Fact]
     public async Task The_legacy_api_accepts_the_authorizationtoken_header_and_a_body_without_content_type()
     {
         var client = _app.LegacyClient();

@@ -17,9 +17,9 @@ public readonly record struct RenderProgress(RenderStage Stage, double Fraction)
 
 /// <summary>
 /// What a finished render wrote. <c>Captions</c>: what is said when, from the timeline that was rendered (each cue
-/// from the moment a presenter starts speaking until its speech ends); null when the renderer does not know.
+/// from the moment a presenter starts speaking until its speech ends); empty when nothing is spoken.
 /// </summary>
-public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height, IReadOnlyList<CaptionCue>? Captions = null);
+public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height, IReadOnlyList<CaptionCue> Captions);
 
 /// <summary>A render that cannot succeed, with a reason a person can act on ("scene 2, track 1: imageUrl answered 404").</summary>
 public sealed class RenderException(string message, Exception? inner = null) : Exception(message, inner);

@@ -54,26 +54,4 @@ public sealed class ShareCaptionsTests
 
         Assert.Equal([new CaptionCue(0, 2000, "First scene."), new CaptionCue(2500, 4000, "Second scene.")], cues);
     }
-
-    [Fact]
-    public void Script_captions_estimate_speech_where_no_scene_length_is_given_and_stop_at_the_video_end()
-    {
-        var creative = new VideoCreative
-        {
-            Scenes =
-            [
-                new Scene { Tracks = [Track.ActorTrack("karen", string.Join(' ', Enumerable.Repeat("word", 8)))] },
-                new Scene { Duration = 5000, Tracks = [Track.ActorTrack("ryan", "Cut short by the end of the video.")] },
-            ],
-        };
-
-        var cues = ScriptCaptions.Estimate(creative, videoDurationMs: 4000);
-
-        // Eight words at 160 a minute: 3 s.
-        Assert.Equal([new CaptionCue(0, 3000, "word word word word word word word word"), new CaptionCue(3000, 4000, "Cut short by the end of the video.")], cues);
-    }
-
-    [Fact]
-    public void A_video_without_speech_has_no_captions() =>
-        Assert.Empty(ScriptCaptions.Estimate(new VideoCreative { Scenes = [new Scene { Duration = 1000, Tracks = [Track.TextTrack("silent")] }] }, 1000));
 }

@@ -80,8 +80,7 @@ public sealed partial class RenderWorker(
         var heartbeat = HeartbeatAsync(job.Id, owner, progress, cts, stopHeartbeat.Token);
         try
         {
-            var variables = DynamicVariables.Merge(request);
-            var result = await renderer.RenderAsync(request.VideoCreative!, variables, output, workDirectory, progress, cts.Token);
+            var result = await renderer.RenderAsync(request.VideoCreative!, DynamicVariables.Merge(request), output, workDirectory, progress, cts.Token);
             await stopHeartbeat.CancelAsync();
             await heartbeat;
             var fileKey = WorkspaceStore.NewSecretId();
@@ -90,7 +89,7 @@ public sealed partial class RenderWorker(
             // A video without a poster is still a video: say why, and let the page do without one.
             if (await Thumbnails.ExtractAsync(output, thumbnail, result.DurationSeconds, cts.Token) is { } noThumbnail)
                 LogNoThumbnail(job.Id, noThumbnail);
-            var captions = result.Captions ?? ScriptCaptions.Estimate(DynamicVariables.Apply(request.VideoCreative!, variables), result.DurationSeconds * 1000);
+            var captions = result.Captions;
             var captionsFile = Path.Combine(workDirectory, "captions.vtt");
             if (captions.Count > 0)
                 await File.WriteAllTextAsync(captionsFile, WebVtt.Write(captions), cts.Token);

@@ -44,6 +44,32 @@ public sealed class TemplateJobTests : IDisposable
     }
 
     [Fact]
+    public async Task A_template_job_calls_back_its_callbackUrl_with_its_variables_and_payload()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync();
+        using var app = CallbackApps.Create();
+        var client = app.V1Client();
+        var saved = await client.PostAsJsonAsync("video-generation-jobs/templates", Template);
+        var templateJobId = (string)(await saved.Content.ReadFromJsonAsync<JsonObject>())!["templateJobId"]!;
+
+        var response = await client.PostAsJsonAsync("video-generation-jobs/template-jobs", new
+        {
+            templateJobId,
+            dynamicVariables = new { firstName = "Ada" },
+            callbackUrl = receiver.Url,
+            callbackPayload = new { crmId = 42 },
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var callback = await receiver.NextAsync(TimeSpan.FromSeconds(60));
+        var body = JsonNode.Parse(callback.Body)!;
+        Assert.Equal("finished", (string?)body["status"]);
+        Assert.Equal("Ada", (string?)body["firstName"]);
+        Assert.Equal(42, (int)body["crmId"]!);
+        Assert.True(callback.IsSignedWith(CallbackApps.Secret));
+    }
+
+    [Fact]
     public async Task A_template_job_missing_a_variable_is_refused_naming_it()
     {
         var client = _app.V1Client();

@@ -4,7 +4,7 @@
 # PNGs, the speech WAVs, the fetched assets), i.e. the cost of encoding those frames and nothing else. For the two
 # presenter cases a hand-written plain ffmpeg command (background PNG looped in the graph + speech) is timed too.
 # Assets are generated here and served from 127.0.0.1 with python's http.server.
-#   RUNS=3             runs per case (medians are reported)
+#   RUNS=3             runs of cases (a) to (c) (medians are reported); (d) runs once, its 20 renders being its repeats
 #   SCALE=1            multiplies every scene duration and cuts scripts to match (0.1 for a quick try)
 #   TEMPLATE_RENDERS=20  renders of case (d), one per line of bench/creatives/d-variables.jsonl
 #   CASES="a b c d"    which cases to run
@@ -77,8 +77,8 @@ render() {
   local prep0; prep0=$(awk '$2=="preparing" {print $1; exit}' "$keep/render.log")
   echo "$id $t0 $t1 $prep0 $video $(tail -n1 "$keep/render.time") $(tail -n1 "$keep/encode.log") $(tail -n1 "$keep/baseline.time")" >>"$data/rows"
 
-  # Plain baseline for the one-scene presenter cases: the base picture looped in the graph, the speech padded.
-  if [[ $id == [ab]-* ]]; then
+  # Plain baseline for the one-scene presenter cases, first run only: the base picture looped in the graph, the speech padded.
+  if [[ $id == [ab]-1 ]]; then
     local fps frames
     fps=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["settings"]["fps"])' "$creative")
     frames=$(python3 -c "print(round($video * $fps))")
@@ -99,6 +99,7 @@ for run in $(seq 1 "$RUNS"); do
   for c in $CASES; do
     echo "run $run, case $c" >&2
     if [[ $c == d ]]; then
+      (( run == 1 )) || continue
       n=0
       while IFS= read -r vars && (( n < TEMPLATE_RENDERS )); do
         n=$((n + 1))

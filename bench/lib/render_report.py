@@ -28,10 +28,12 @@ def parse(line):
 
 # case -> run -> figures (summed over the renders of a run; peaks are maxima)
 runs_of = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
+renders = defaultdict(list)
 for line in open(rows_path):
     if not line.strip():
         continue
     rid, r = parse(line)
+    renders[rid.split("-")[0]].append(r)
     case, run = rid.split("-")[0], rid.split("-")[1]
     acc = runs_of[case][run]
     for k, v in r.items():
@@ -73,8 +75,11 @@ for case in sorted(runs_of):
 if "d" in runs_of:
     n = med("d", "renders")
     print()
-    print(f"(d) per render: wall {med('d', 'wall') / n:.2f} s, CPU {med('d', 'cpu') / n:.2f} s, "
-          f"baseline {med('d', 'base') / n:.2f} s, {med('d', 'video') / n:.1f} s of video each.")
+    def per(key):
+        return statistics.median(r[key] for r in renders["d"])
+    print(f"(d) is run once: its {n:.0f} renders are its repeats, and its row is their total. Per render (median of "
+          f"the {n:.0f}): wall {per('wall'):.2f} s, CPU {per('cpu'):.2f} s, baseline {per('base'):.2f} s "
+          f"({per('wall') / per('base'):.2f}x), {per('video'):.1f} s of video, real-time factor {per('video') / per('wall'):.2f}.")
 
 print()
 print("## Where the time goes")

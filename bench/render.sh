@@ -11,6 +11,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
+# GNU time gives each process's CPU time and peak memory.
+[[ -x /usr/bin/time ]] || {
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null
+  else
+    echo "the render benchmark needs GNU time (/usr/bin/time)" >&2; exit 1
+  fi
+}
 RUNS=${RUNS:-3} SCALE=${SCALE:-1} TEMPLATE_RENDERS=${TEMPLATE_RENDERS:-20} CASES=${CASES:-a b c d} ASSET_PORT=${ASSET_PORT:-5191}
 ffmpeg=$(command -v ffmpeg)
 data=$(mktemp -d)
@@ -21,8 +30,9 @@ ln -s "$PWD/bench/lib/ffmpeg-shim.sh" "$data/shim/ffmpeg"
 
 # Assets: a background, a picture, an 8 s clip with sound, 10 s of music.
 echo "generating assets" >&2
-convert -size 1920x1080 gradient:'#1B2A41-#4A6FA5' "$data/assets/background.png"
-convert -size 800x600 -seed 7 plasma:'#F4A259-#5B8E7D' "$data/assets/picture.png"
+ffmpeg -v error -f lavfi -i gradients=s=1920x1080:c0=1B2A41:c1=4A6FA5:nb_colors=2:x0=0:y0=0:x1=1920:y1=1080 \
+  -frames:v 1 "$data/assets/background.png"
+ffmpeg -v error -f lavfi -i mandelbrot=s=800x600 -frames:v 1 "$data/assets/picture.png"
 ffmpeg -v error -f lavfi -i testsrc2=s=640x360:r=30:d=8 -f lavfi -i sine=f=440:d=8:sample_rate=48000 \
   -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac -shortest "$data/assets/clip.mp4"
 ffmpeg -v error -f lavfi -i 'aevalsrc=0.2*sin(2*PI*220*t)+0.1*sin(2*PI*330*t)|0.2*sin(2*PI*277*t):s=48000:d=10' "$data/assets/music.wav"

@@ -20,7 +20,7 @@ source bench/lib/common.sh
     echo "the render benchmark needs GNU time (/usr/bin/time)" >&2; exit 1
   fi
 }
-RUNS=${RUNS:-3} SCALE=${SCALE:-1} TEMPLATE_RENDERS=${TEMPLATE_RENDERS:-20} CASES=${CASES:-a b c d} ASSET_PORT=${ASSET_PORT:-5191}
+RUNS=${RUNS:-3} SCALE=${SCALE:-1} TEMPLATE_RENDERS=${TEMPLATE_RENDERS:-20} CASES=${CASES:-a b c d} ASSET_PORT=${ASSET_PORT:-5193}
 ffmpeg=$(command -v ffmpeg)
 data=$(mktemp -d)
 http_pid=""
@@ -54,7 +54,7 @@ for scene in creative["scenes"]:
         if t["type"] == "actor" and scale < 1:
             words = t["text"].split()
             t["text"] = " ".join(words[:max(4, round(len(words) * scale))])
-open(dst, "w").write(json.dumps(doc).replace("127.0.0.1:5191", "127.0.0.1:" + port))
+open(dst, "w").write(json.dumps(doc).replace("127.0.0.1:5193", "127.0.0.1:" + port))
 PY
 done
 

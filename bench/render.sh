@@ -105,6 +105,7 @@ render() {
 declare -A files=(
   [a]=a-presenter-720p.json [b]=b-presenter-1080p.json [c]=c-ten-scenes.json [d]=d-template.json)
 : >"$data/rows"; : >"$data/plain"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$RUNS"); do
   for c in $CASES; do
     echo "run $run, case $c" >&2
@@ -122,5 +123,7 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-python3 bench/lib/render_report.py "$data/rows" "$data/plain" "$RUNS" "$SCALE" "$TEMPLATE_RENDERS" "$(machine)" >bench/results/render.md
+load="- load average (1, 5, 15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 bench/lib/render_report.py "$data/rows" "$data/plain" "$RUNS" "$SCALE" "$TEMPLATE_RENDERS" "$(machine)
+$load" >bench/results/render.md
 cat bench/results/render.md

@@ -72,6 +72,13 @@ for case in sorted(runs_of):
     print(f"| {TITLES[case]} | {video:.1f} | {n} | {wall:.2f} | {med(case, 'cpu'):.2f} | "
           f"{med(case, 'rss_renderer'):.0f} + {med(case, 'rss_ffmpeg'):.0f} | {video / wall:.2f} | {base:.2f} | "
           f"{ratio:.2f}x | {goal} |")
+for case in (c for c in "ab" if c in runs_of):
+    wall, base = med(case, "wall"), med(case, "base")
+    extra, allowed = wall - base, (GOAL - 1) * base
+    verdict = f"{extra - allowed:.2f} s too much" if extra > allowed else f"{allowed - extra:.2f} s to spare"
+    print()
+    print(f"Goal {TITLES[case][:3]}: {extra:.2f} s over the baseline where {GOAL}x allows {allowed:.2f} s: {verdict}. "
+          "Why, and what would close the gap: bench/README.md, \"Reading the render figures\".")
 if "d" in runs_of:
     n = med("d", "renders")
     print()

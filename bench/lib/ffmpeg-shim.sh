@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's final
+# encode goes straight to the real ffmpeg. For the encode it
+#  - hard-links the renderer's work directory (graph.txt, ffmpeg-args.txt, the drawn PNGs, the speech WAVs, the
+#    fetched assets) to $BENCH_KEEP, so the same command can be replayed by hand once the renderer has deleted it;
+#    linking costs milliseconds and copies no data;
+#  - times the encode and appends "START END WALL USER SYS MAXRSS_KB RENDERER_HWM_KB" to $BENCH_ENCODE_LOG, where
+#    RENDERER_HWM_KB is the peak RSS of the calling renderer process (its parent) up to the end of the encode.
+set -uo pipefail
+real=${BENCH_REAL_FFMPEG:?}
+graph=""
+prev=""
+for a in "$@"; do
+  [[ $prev == -filter_complex_script ]] && graph=$a
+  prev=$a
+done
+[[ -z $graph ]] && exec "$real" "$@"
+
+work=$(dirname "$graph")
+cp -al "$work" "$BENCH_KEEP/$(basename "$work")"
+start=$EPOCHREALTIME
+/usr/bin/time -f "%e %U %S %M" -o "$BENCH_KEEP/encode.time" "$real" "$@"
+rc=$?
+end=$EPOCHREALTIME
+hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$PPID/status" 2>/dev/null || echo 0)
+echo "$start $end $(tail -n1 "$BENCH_KEEP/encode.time") $hwm" >>"$BENCH_ENCODE_LOG"
+exit $rc

@@ -1,0 +1,119 @@
+"""Turns the figures bench/render.sh collected into bench/results/render.md (medians over runs)."""
+import statistics
+import sys
+from collections import defaultdict
+
+rows_path, plain_path, runs, scale, template_renders, machine = sys.argv[1:7]
+GOAL = 1.15
+TITLES = {
+    "a": "(a) presenter, 1 scene, 1280x720",
+    "b": "(b) presenter, 1 scene, 1920x1080",
+    "c": "(c) 10 scenes: image, text, clip, music",
+    "d": "(d) 5-scene template",
+}
+
+
+def parse(line):
+    f = line.split()
+    (rid, t0, t1, prep0, video, wall, user, sys_, rss, es, ee, ewall, euser, esys, erss, hwm, bwall, buser, bsys, brss) = f
+    t0, t1, prep0, es, ee = map(float, (t0, t1, prep0 or t0, es, ee))
+    return rid, dict(
+        video=float(video), wall=float(wall), cpu=float(user) + float(sys_),
+        startup=prep0 - t0, prep=es - prep0, encode=float(ewall), after=t1 - ee,
+        encode_cpu=float(euser) + float(esys),
+        rss_renderer=int(hwm) / 1024, rss_ffmpeg=int(erss) / 1024,
+        base=float(bwall), base_cpu=float(buser) + float(bsys), renders=1,
+    )
+
+
+# case -> run -> figures (summed over the renders of a run; peaks are maxima)
+runs_of = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
+renders = defaultdict(list)
+for line in open(rows_path):
+    if not line.strip():
+        continue
+    rid, r = parse(line)
+    renders[rid.split("-")[0]].append(r)
+    case, run = rid.split("-")[0], rid.split("-")[1]
+    acc = runs_of[case][run]
+    for k, v in r.items():
+        acc[k] = max(acc[k], v) if k.startswith("rss") else acc[k] + v
+
+plain = defaultdict(list)
+for line in open(plain_path):
+    if line.strip():
+        rid, wall, user, sys_, rss = line.split()
+        plain[rid.split("-")[0]].append((float(wall), float(user) + float(sys_)))
+
+
+def med(case, key):
+    return statistics.median(r[key] for r in runs_of[case].values())
+
+
+print("# Render speed")
+print()
+print(f"Command: `bench/run.sh render` (RUNS={runs}, SCALE={scale}, TEMPLATE_RENDERS={template_renders}; "
+      "medians of the runs, each render followed at once by its baseline)")
+print()
+print(machine)
+print("- renderer: `reelgen render CREATIVE.json --allow-private-addresses` (a fresh `dotnet` process per render), "
+      "assets from `python3 -m http.server` on 127.0.0.1; libx264 veryfast crf 23 yuv420p, AAC 160k 48 kHz stereo")
+print("- baseline: the renderer's own final ffmpeg command (its `ffmpeg-args.txt` and `graph.txt`) replayed by hand "
+      "on its kept inputs: the PNGs it drew, the WAVs it spoke, the assets it fetched")
+print()
+print("| case | video s | renders | wall s | CPU s (user+sys) | peak RSS MB (renderer + ffmpeg) | real-time factor | "
+      "baseline s | render / baseline | goal |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+for case in sorted(runs_of):
+    wall, base, video = med(case, "wall"), med(case, "base"), med(case, "video")
+    n = int(med(case, "renders"))
+    ratio = wall / base
+    goal = (f"{'met' if ratio <= GOAL else 'not met'} (≤ {GOAL}x)") if case in "ab" else "—"
+    print(f"| {TITLES[case]} | {video:.1f} | {n} | {wall:.2f} | {med(case, 'cpu'):.2f} | "
+          f"{med(case, 'rss_renderer'):.0f} + {med(case, 'rss_ffmpeg'):.0f} | {video / wall:.2f} | {base:.2f} | "
+          f"{ratio:.2f}x | {goal} |")
+for case in (c for c in "ab" if c in runs_of):
+    wall, base = med(case, "wall"), med(case, "base")
+    extra, allowed = wall - base, (GOAL - 1) * base
+    verdict = f"{extra - allowed:.2f} s too much" if extra > allowed else f"{allowed - extra:.2f} s to spare"
+    print()
+    print(f"Goal {TITLES[case][:3]}: {extra:.2f} s over the baseline where {GOAL}x allows {allowed:.2f} s: {verdict}. "
+          "Why, and what would close the gap: bench/README.md, \"Reading the render figures\".")
+if "d" in runs_of:
+    n = med("d", "renders")
+    print()
+    def per(key):
+        return statistics.median(r[key] for r in renders["d"])
+    print(f"(d) is run once: its {n:.0f} renders are its repeats, and its row is their total. Per render (median of "
+          f"the {n:.0f}): wall {per('wall'):.2f} s, CPU {per('cpu'):.2f} s, baseline {per('base'):.2f} s "
+          f"({per('wall') / per('base'):.2f}x), {per('video'):.1f} s of video, real-time factor {per('video') / per('wall'):.2f}.")
+
+print()
+print("## Where the time goes")
+print()
+print("Per case (summed over its renders for (d)): *startup* is from launching `dotnet` to the renderer's first "
+      "progress line (runtime start, JIT, reading and checking the creative, the voice list); *preprocessing* is "
+      "asset fetching, speech, drawing the stills with SkiaSharp and building the graph; *encode* is the renderer's "
+      "ffmpeg run; *after* is probing the output, deleting the work directory and exiting.")
+print()
+print("| case | startup s | preprocessing s | encode s | after s | baseline s | encode / baseline | encode CPU s | baseline CPU s |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for case in sorted(runs_of):
+    print(f"| {TITLES[case]} | {med(case, 'startup'):.2f} | {med(case, 'prep'):.2f} | {med(case, 'encode'):.2f} | "
+          f"{med(case, 'after'):.2f} | {med(case, 'base'):.2f} | {med(case, 'encode') / med(case, 'base'):.2f}x | "
+          f"{med(case, 'encode_cpu'):.2f} | {med(case, 'base_cpu'):.2f} |")
+
+if plain:
+    print()
+    print("## Cross-check: a hand-written plain command")
+    print()
+    print("For the one-scene cases, a plain command written by hand from the same kept inputs: the background PNG "
+          "(with title and presenter, as the renderer drew it) decoded once and looped inside the graph, the speech WAV "
+          "padded with silence, the same encoder settings and length.")
+    print()
+    print("| case | plain ffmpeg s | plain CPU s | renderer's command s | render / plain |")
+    print("|---|---:|---:|---:|---:|")
+    for case in sorted(plain):
+        pw = statistics.median(w for w, _ in plain[case])
+        pc = statistics.median(c for _, c in plain[case])
+        print(f"| {TITLES[case]} | {pw:.2f} | {pc:.2f} | {med(case, 'base'):.2f} | {med(case, 'wall') / pw:.2f}x |")

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 
+using SkiaSharp;
+
 namespace Reelgen.Rendering;
 
 /// <summary>A downloaded, checked and probed asset on local disk.</summary>
@@ -49,7 +51,8 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         MediaInfo info;
         try
         {
-            info = await probe.ProbeAsync(named, cancellationToken);
+            // Pictures are measured by the decoder that will draw them, saving an ffprobe process per picture.
+            info = kind == MediaKind.Image ? MeasurePicture(named) : await probe.ProbeAsync(named, cancellationToken);
         }
         catch (InvalidDataException ex)
         {
@@ -64,6 +67,12 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         if (kind != MediaKind.Image && info.DurationMs <= 0)
             throw new RenderException($"{label} {Shorten(url)} has no duration ffprobe can read");
         return new LocalAsset(named, format, info);
+    }
+
+    private static MediaInfo MeasurePicture(string path)
+    {
+        using var codec = SKCodec.Create(path) ?? throw new InvalidDataException("the picture could not be decoded");
+        return new MediaInfo(0, HasVideo: true, HasAudio: false, codec.Info.Width, codec.Info.Height);
     }
 
     private async Task<string> DownloadToFileAsync(string url, MediaKind kind, string label, string path, CancellationToken ct)

@@ -92,9 +92,10 @@ public sealed partial class VideoRenderer
             throw;
         }
 
-        var output = await _probe.ProbeAsync(outputPath, CancellationToken.None);
-        LogRendered(_logger, outputPath, output.DurationMs / 1000, stopwatch.Elapsed.TotalSeconds);
-        return new RenderResult(outputPath, Math.Round(output.DurationMs) / 1000, new FileInfo(outputPath).Length, timeline.Width, timeline.Height, Captions(timeline, media));
+        // The length is the planned frame count: ffmpeg wrote exactly those frames, and probing the file again would
+        // cost a process start (about 0.2 s) on every render.
+        LogRendered(_logger, outputPath, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
+        return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, Captions(timeline, media));
     }
 
     /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>

@@ -63,16 +63,8 @@ public static class SharePageHtml
         var description = Encode($"Video · {duration}");
 
         var html = new StringBuilder(6000);
+        html.Append(HeadStart(name));
         html.Append($"""
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="referrer" content="no-referrer">
-            <meta name="robots" content="noindex">
-            <link rel="icon" href="favicon.svg" type="image/svg+xml">
-            <title>{name}</title>
             <meta name="description" content="{description}">
             <meta property="og:type" content="video.other">
             <meta property="og:site_name" content="Reelgen">
@@ -148,8 +140,8 @@ public static class SharePageHtml
         return html.ToString();
     }
 
-    /// <summary>The page for an unknown or deleted video: same look, no details about why.</summary>
-    public static string NotFound() => $"""
+    /// <summary>The opening of every page, up to its title (<paramref name="encodedTitle"/> is HTML-encoded already).</summary>
+    private static string HeadStart(string encodedTitle) => $"""
         <!doctype html>
         <html lang="en">
         <head>
@@ -158,7 +150,12 @@ public static class SharePageHtml
         <meta name="referrer" content="no-referrer">
         <meta name="robots" content="noindex">
         <link rel="icon" href="favicon.svg" type="image/svg+xml">
-        <title>Video not found</title>
+        <title>{encodedTitle}</title>
+
+        """;
+
+    /// <summary>The page for an unknown or deleted video: same look, no details about why.</summary>
+    public static string NotFound() => HeadStart("Video not found") + $"""
         <style>{Css}</style>
         </head>
         <body>

@@ -5,10 +5,10 @@ using Reelgen.Creative;
 namespace Reelgen.Rendering;
 
 /// <summary>
-/// The local media behind a track: a fetched asset or synthesised speech, and for a video with removeBackground
-/// the backdrop colour to key out (<c>RRGGBB</c>).
+/// The local media behind a track: a fetched asset or synthesised speech (with its word and phoneme timings), and for
+/// a video with removeBackground the backdrop colour to key out (<c>RRGGBB</c>).
 /// </summary>
-internal sealed record TrackMedia(string Path, MediaInfo Info, string? KeyColor = null);
+internal sealed record TrackMedia(string Path, MediaInfo Info, string? KeyColor = null, SpeechTimings? Speech = null);
 
 /// <summary>An ffmpeg command line and the filter graph it reads from <c>-filter_complex_script</c>.</summary>
 internal sealed record FfmpegInvocation(IReadOnlyList<string> Arguments, string FilterGraph);

@@ -16,7 +16,8 @@ internal sealed record FfmpegInvocation(IReadOnlyList<string> Arguments, string 
 /// <summary>
 /// Builds the single ffmpeg run for a <see cref="CompositionPlan"/>. Still pictures are single-frame inputs: a base
 /// is repeated inside the graph (<c>loop</c>), never re-read (<c>-loop 1</c> would decode the PNG on every frame), and
-/// an overlay picture is held by <c>overlay</c> itself. ffmpeg only reads local files (<c>-protocol_whitelist file,pipe</c>).
+/// an overlay picture is held by <c>overlay</c> itself. Every input is opened with its demuxer named and the protocol
+/// whitelist <c>file</c> (both are per-input options), so ffmpeg reads exactly the local files it is given.
 /// </summary>
 internal static class FfmpegGraph
 {
@@ -28,12 +29,14 @@ internal static class FfmpegGraph
         string outputPath,
         RenderOptions options)
     {
-        var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error", "-protocol_whitelist", "file,pipe" };
+        var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error" };
         var graph = new StringBuilder();
         var inputs = 0;
-        int AddInput(params string[] inputArgs)
+        int AddInput(string path, params string[] inputArgs)
         {
             args.AddRange(inputArgs);
+            args.AddRange(MediaSniffer.InputOptions(path));
+            args.AddRange(["-i", path]);
             return inputs++;
         }
         var fps = plan.Fps;
@@ -44,7 +47,7 @@ internal static class FfmpegGraph
             var baseLabels = new List<string>();
             foreach (var segment in scene.Base)
             {
-                var i = AddInput("-framerate", Int(fps), "-i", picturePath(segment.Picture.Name));
+                var i = AddInput(picturePath(segment.Picture.Name), "-framerate", Int(fps));
                 var label = $"b{i}";
                 // Converted once, then the same frame is handed on N times: the cost of a still base is nearly zero.
                 graph.Append(CultureInfo.InvariantCulture, $"[{i}:v]format=yuv420p,loop=loop={segment.Frames - 1}:size=1:start=0,setsar=1[{label}];\n");
@@ -64,7 +67,7 @@ internal static class FfmpegGraph
                 var next = $"s{scene.Index}l{layerNumber++}";
                 if (layer is StillLayer still)
                 {
-                    var i = AddInput("-i", picturePath(still.Picture.Name));
+                    var i = AddInput(picturePath(still.Picture.Name));
                     graph.Append(CultureInfo.InvariantCulture,
                         $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
                 }
@@ -75,7 +78,7 @@ internal static class FfmpegGraph
                     var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
                     // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
                     // each hold several frames; the encoder, not the decoding, is the bottleneck.
-                    var i = AddInput("-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds), "-i", m.Path);
+                    var i = AddInput(m.Path, "-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds));
                     var clip = $"c{i}";
                     var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
                         ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
@@ -122,8 +125,7 @@ internal static class FfmpegGraph
                     input.AddRange(["-stream_loop", "-1"]);
                 if (offset > 0)
                     input.AddRange(["-ss", Sec(offset / 1000)]);
-                input.AddRange(["-i", m.Path]);
-                var i = AddInput([.. input]);
+                var i = AddInput(m.Path, [.. input]);
                 var label = $"a{i}";
                 var delay = Math.Max(0, (long)Math.Round(t.StartMs * 48.0) - firstSample);
                 graph.Append(CultureInfo.InvariantCulture,

@@ -7,7 +7,10 @@ namespace Reelgen.Rendering;
 /// <summary>What ffprobe found in a local file.</summary>
 internal sealed record MediaInfo(double DurationMs, bool HasVideo, bool HasAudio, int Width, int Height);
 
-/// <summary>Runs ffprobe on local files only (protocol whitelist <c>file</c>).</summary>
+/// <summary>
+/// Runs ffprobe on local files only: the demuxer named by the file's extension (<see cref="MediaSniffer.InputOptions"/>)
+/// and the protocol whitelist <c>file</c>.
+/// </summary>
 internal sealed class MediaProbe(string ffprobePath)
 {
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
@@ -18,7 +21,7 @@ internal sealed class MediaProbe(string ffprobePath)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-v", "error", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", path })
+        foreach (var arg in (string[])["-v", "error", .. MediaSniffer.InputOptions(path), "-print_format", "json", "-show_format", "-show_streams", path])
             psi.ArgumentList.Add(arg);
         using var process = Process.Start(psi) ?? throw new RenderException("ffprobe could not be started");
         using var kill = cancellationToken.Register(() => ProcessKiller.Kill(process));

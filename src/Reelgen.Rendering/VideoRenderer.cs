@@ -201,11 +201,11 @@ public sealed partial class VideoRenderer
     private async Task<string> CornerColourAsync(string path, double offsetMs, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(_options.FfmpegPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            "-v", "error", "-nostdin", "-protocol_whitelist", "file,pipe", "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
+        foreach (var a in (string[])
+        [
+            "-v", "error", "-nostdin", .. MediaSniffer.InputOptions(path), "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
             "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-        })
+        ])
         {
             psi.ArgumentList.Add(a);
         }

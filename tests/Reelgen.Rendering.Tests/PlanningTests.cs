@@ -131,9 +131,16 @@ public sealed class PlanningTests
         var args = string.Join(' ', invocation.Arguments);
         var graph = invocation.FilterGraph;
 
-        Assert.Contains("-protocol_whitelist file,pipe", args);
+        // Every input names its demuxer and reads local files only; these are per-input options.
+        var inputs = invocation.Arguments.Select((a, i) => (a, i)).Where(x => x.a == "-i").Select(x => x.i).ToList();
+        Assert.Equal(6, inputs.Count);
+        Assert.All(inputs, i => Assert.Equal(["-f", "-protocol_whitelist", "file"], [invocation.Arguments[i - 4], .. invocation.Arguments.Skip(i - 2).Take(2)]));
+        var demuxers = inputs.Select(i => (Path: invocation.Arguments[i + 1], Demuxer: invocation.Arguments[i - 3])).Distinct().ToList();
+        Assert.Equal(
+            [("/w/s000-base-000.png", "png_pipe"), ("/w/clip.mp4", "mp4"), ("/w/s000-over0-000.png", "png_pipe"), ("/w/speech.wav", "wav"), ("/w/music.mp3", "mp3")],
+            demuxers);
         Assert.DoesNotContain("-loop 1", args);
-        Assert.Contains("-framerate 25 -i /w/s000-base-000.png", args);
+        Assert.Contains("-framerate 25 -f png_pipe -protocol_whitelist file -i /w/s000-base-000.png", args);
         Assert.Contains("loop=loop=49:size=1", graph);
         Assert.Contains("colorkey=0x00FF00", graph);
         Assert.Contains("enable='between(t\\,0\\,0.98)'", graph);  // the clip shows for its 1 s (25 frames)

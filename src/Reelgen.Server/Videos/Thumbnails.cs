@@ -10,8 +10,9 @@ public static class Thumbnails
     public static async Task<string?> ExtractAsync(string videoPath, string jpegPath, double durationSeconds, CancellationToken ct)
     {
         var at = durationSeconds > 1.5 ? 1.0 : 0;
+        // The video is Reelgen's own MP4; like every ffmpeg input it is opened with its demuxer named, local files only.
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-hide_banner", "-nostdin", "-y", "-protocol_whitelist", "file,pipe", "-ss", at.ToString(CultureInfo.InvariantCulture), "-i", videoPath, "-frames:v", "1", "-q:v", "3", "-update", "1", jpegPath })
+        foreach (var arg in new[] { "-hide_banner", "-nostdin", "-y", "-f", "mp4", "-protocol_whitelist", "file", "-ss", at.ToString(CultureInfo.InvariantCulture), "-i", videoPath, "-frames:v", "1", "-q:v", "3", "-update", "1", jpegPath })
             psi.ArgumentList.Add(arg);
         Process? process;
         try

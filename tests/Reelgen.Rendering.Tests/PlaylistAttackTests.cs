@@ -75,7 +75,7 @@ public sealed class PlaylistAttackTests(AssetServer server) : RenderTest(server)
         File.WriteAllBytes(file, Hls(prefix, Canary("mp4")));
         try
         {
-            var info = await new MediaProbe("ffprobe").ProbeAsync(file, CancellationToken.None);
+            var info = await new MediaProbe("ffprobe", TimeSpan.FromSeconds(30)).ProbeAsync(file, CancellationToken.None);
             Assert.False(info.HasVideo, "the canary's picture was read");
             Assert.True(info.DurationMs < 500, $"the canary's {info.DurationMs} ms were read");
         }

@@ -128,7 +128,7 @@ public sealed class PlanningTests
             [(0, 3)] = new("/w/music.mp3", new MediaInfo(1000, false, true, 0, 0)),
         };
         var sprites = new Dictionary<(int, int), PresenterSprites> { [(0, 2)] = new("/w/head-000-002.ffconcat", 230, 10, new HeadSway(2, 5, 0, 1, 4, 0)) };
-        var invocation = FfmpegGraph.Build(plan, n => $"/w/{n}.png", media, "/w/graph.txt", "/w/out.mp4", new RenderOptions(), sprites);
+        var invocation = FfmpegGraph.Build(plan, n => $"/w/{n}.png", media, "/w/graph.txt", "/w/out.mp4", new RenderOptions(), presenters: sprites);
         var args = string.Join(' ', invocation.Arguments);
         var graph = invocation.FilterGraph;
 

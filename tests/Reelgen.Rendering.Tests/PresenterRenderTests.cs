@@ -45,7 +45,7 @@ public sealed class PresenterRenderTests : IDisposable
         var sprites = await HeadSprites.DrawAsync(plan, media, Presenters, _work, CancellationToken.None);
         var output = Path.Combine(_work, "out.mp4");
         var graph = Path.Combine(_work, "graph.txt");
-        var invocation = FfmpegGraph.Build(plan, PicturePath, media, graph, output, new RenderOptions { Preset = "ultrafast" }, sprites);
+        var invocation = FfmpegGraph.Build(plan, PicturePath, media, graph, output, new RenderOptions { Preset = "ultrafast" }, presenters: sprites);
         await File.WriteAllTextAsync(graph, invocation.FilterGraph);
         await FfmpegRunner.RunAsync("ffmpeg", invocation.Arguments, plan.Seconds, null, CancellationToken.None);
         return output;

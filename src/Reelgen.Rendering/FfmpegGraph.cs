@@ -109,14 +109,16 @@ internal static class FfmpegGraph
                 }
                 else if (layer is PresenterLayer presenter)
                 {
-                    var body = AddInput("-i", picturePath(presenter.Body.Name));
+                    var body = AddInput(picturePath(presenter.Body.Name));
                     var withBody = $"{next}b";
                     graph.Append(CultureInfo.InvariantCulture,
                         $"[{current}][{body}:v]overlay=x={presenter.Body.X}:y={presenter.Body.Y}:eof_action=repeat:eval=init:enable='{enable}'[{withBody}];\n");
                     var sprites = presenters![(presenter.Track.SceneIndex, presenter.Track.TrackIndex)];
                     // The head: one decoded picture per change of pose (a few a second), held by overlay in between
                     // and moved by the sway expressions on every frame. The list names only files beside it.
-                    var head = AddInput("-f", "concat", "-safe", "1", "-protocol_whitelist", "file", "-i", sprites.ListPath);
+                    // The one concat list ffmpeg reads is this one, written by the renderer; downloads carrying one are refused.
+                    args.AddRange(["-f", "concat", "-safe", "1", "-protocol_whitelist", "file", "-i", sprites.ListPath]);
+                    var head = inputs++;
                     var start = presenter.FromFrame / (double)fps;
                     var (swayX, swayY) = sprites.Sway.Expressions(start);
                     graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS+{Sec(start)}/TB[h{head}];\n");

@@ -117,7 +117,7 @@ internal static class FfmpegGraph
                     // The head: one decoded picture per change of pose (a few a second), held by overlay in between
                     // and moved by the sway expressions on every frame. The list names only files beside it.
                     // The one concat list ffmpeg reads is this one, written by the renderer; downloads carrying one are refused.
-                    args.AddRange(["-f", "concat", "-safe", "1", "-protocol_whitelist", "file", "-i", sprites.ListPath]);
+                    args.AddRange(["-safe", "1", "-f", "concat", "-protocol_whitelist", "file", "-i", sprites.ListPath]);
                     var head = inputs++;
                     var start = presenter.FromFrame / (double)fps;
                     var (swayX, swayY) = sprites.Sway.Expressions(start);

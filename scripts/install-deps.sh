@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages Reelgen needs (ffmpeg, espeak-ng, fonts), and with --test those its tests need too
+# Installs the system packages Reelgen needs (ffmpeg, espeak-ng, fonts for every script, woff2 to read WOFF2 fonts), and with --test those its tests need too
 # (PostgreSQL, Chromium). Debian/Ubuntu only; elsewhere it says what is missing.
 set -euo pipefail
 
-packages=(ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji)
-commands=(ffmpeg ffprobe espeak-ng)
+packages=(ffmpeg espeak-ng woff2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
+commands=(ffmpeg ffprobe espeak-ng woff2_decompress)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql chromium)
   commands+=(pg_ctlcluster chromium)

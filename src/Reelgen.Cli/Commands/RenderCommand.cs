@@ -49,7 +49,7 @@ public sealed class RenderCommand(IAnsiConsole console) : AsyncCommand<RenderCom
             return ExitCodes.BadInput;
         }
         var voices = new VoiceCatalog();
-        var errors = new CreativeValidator { ActorExists = a => Actors.Find(a) is not null, VoiceExists = voices.Exists }.Validate(request);
+        var errors = new CreativeValidator { ActorExists = a => Actors.Find(a) is not null, VoiceExists = voices.Exists, FontExists = FontCatalog.Exists }.Validate(request);
         if (errors.Count > 0)
         {
             console.Errors($"{settings.Creative} is not a valid creative ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):", errors, file.Shorten);

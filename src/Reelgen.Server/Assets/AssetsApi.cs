@@ -14,6 +14,9 @@ public sealed record ActorAsset(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("preview_url")] string PreviewUrl);
 
+/// <summary>One installed font family, usable as <c>style.fontFamily</c>.</summary>
+public sealed record FontAsset([property: JsonPropertyName("family")] string Family);
+
 /// <summary>The built-in presenters and the voices they can speak with.</summary>
 public static class AssetsApi
 {
@@ -22,6 +25,7 @@ public static class AssetsApi
         var assets = api.MapGroup("/assets").WithTags("Assets");
         assets.MapGet("/actors", () => TypedResults.Ok(Actors.BuiltIn.Select(a => new ActorAsset(a.Name, a.DisplayName, a.Gender, a.DefaultVoice, "v1", "Studio", ""))));
         assets.MapGet("/voices", (VoiceCatalog voices) => TypedResults.Ok(voices.All));
+        assets.MapGet("/fonts", () => TypedResults.Ok(FontCatalog.Families.Select(f => new FontAsset(f))));
         return api;
     }
 }

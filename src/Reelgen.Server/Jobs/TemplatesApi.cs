@@ -92,6 +92,7 @@ public static class TemplatesApi
     {
         ActorExists = a => Actors.Find(a) is not null,
         VoiceExists = voices.Exists,
+        FontExists = FontCatalog.Exists,
         RequireVariableValues = requireValues,
     };
 }

@@ -3,8 +3,9 @@
 # (PostgreSQL, Chromium). Debian/Ubuntu only; elsewhere it says what is missing.
 set -euo pipefail
 
-packages=(ffmpeg espeak-ng woff2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
-commands=(ffmpeg ffprobe espeak-ng woff2_decompress)
+# util-linux brings setpriv, which ties ffmpeg's life to the service's (it is on every Debian system already).
+packages=(ffmpeg espeak-ng util-linux woff2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
+commands=(ffmpeg ffprobe espeak-ng setpriv woff2_decompress)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql chromium)
   commands+=(pg_ctlcluster chromium)

@@ -79,14 +79,9 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
     {
         if (format == "woff2")
         {
-            try
-            {
-                await FfmpegRunner.CaptureAsync("woff2_decompress", [path], ct);
-            }
-            catch (RenderException ex)
-            {
-                throw new RenderException($"{label} {Shorten(url)} is not a readable WOFF2 font: {ex.Message}", ex);
-            }
+            var unpacked = await ProcessRunner.RunAsync("woff2_decompress", [path], TimeSpan.FromSeconds(30), ct);
+            if (unpacked.ExitCode != 0)
+                throw new RenderException($"{label} {Shorten(url)} is not a readable WOFF2 font: {unpacked.ErrorTail}");
             path = System.IO.Path.ChangeExtension(path, ".ttf");
         }
         using var typeface = File.Exists(path) ? SKTypeface.FromFile(path) : null;

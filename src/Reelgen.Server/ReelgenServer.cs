@@ -121,10 +121,12 @@ public static class ReelgenServer
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
+        services.AddPresenters();
         services.AddSingleton(sp => new VideoRenderer(
             sp.GetRequiredService<IOptions<RenderOptions>>().Value,
             sp.GetRequiredService<VoiceCatalog>(),
-            sp.GetRequiredService<ILogger<VideoRenderer>>()));
+            sp.GetRequiredService<ILogger<VideoRenderer>>(),
+            sp.GetRequiredService<PresenterCatalog>()));
         services.AddHostedService<StartupTasks>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -171,6 +173,7 @@ public static class ReelgenServer
                 .MapAssets();
         }
         app.MapPublicFiles();
+        app.MapPresenterPreviews();
         app.MapSharePage();
         return app;
     }

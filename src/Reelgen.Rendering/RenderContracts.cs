@@ -33,9 +33,6 @@ public sealed class RenderOptions
     /// <summary>ffprobe executable.</summary>
     public string FfprobePath { get; set; } = "ffprobe";
 
-    /// <summary>espeak-ng executable, the speech engine.</summary>
-    public string EspeakPath { get; set; } = "espeak-ng";
-
     /// <summary>libx264 preset.</summary>
     public string Preset { get; set; } = "veryfast";
 

@@ -33,6 +33,9 @@ public sealed class RenderOptions
     /// <summary>ffprobe executable.</summary>
     public string FfprobePath { get; set; } = "ffprobe";
 
+    /// <summary>Longest a short ffmpeg or ffprobe run (probing an asset, sampling a colour, drawing the thumbnail) may take.</summary>
+    public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>libx264 preset.</summary>
     public string Preset { get; set; } = "veryfast";
 

@@ -33,9 +33,6 @@ public sealed class RenderOptions
     /// <summary>ffprobe executable.</summary>
     public string FfprobePath { get; set; } = "ffprobe";
 
-    /// <summary>espeak-ng executable, the speech engine.</summary>
-    public string EspeakPath { get; set; } = "espeak-ng";
-
     /// <summary>Longest a short ffmpeg or ffprobe run (probing an asset, sampling a colour, drawing the thumbnail) may take.</summary>
     public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -36,22 +36,4 @@ public sealed class ShareCaptionsTests
     [InlineData(-5, "00:00:00.000")]
     [InlineData(36_000_000, "10:00:00.000")]
     public void WebVtt_timestamps_are_hh_mm_ss_mmm(double ms, string expected) => Assert.Equal(expected, WebVtt.Timestamp(ms));
-
-    [Fact]
-    public void Spoken_captions_follow_each_actor_track_on_the_video_clock()
-    {
-        var creative = new VideoCreative
-        {
-            Scenes =
-            [
-                new Scene { Duration = 2000, Tracks = [Track.TextTrack("a title"), Track.ActorTrack("karen", "First scene.")] },
-                new Scene { Duration = 3000, Tracks = [new Track { Type = TrackTypes.Actor, Actor = "ryan", Text = "Second scene.", StartTimeGap = 500, EndTimeGap = 1000 }] },
-                new Scene { Duration = 1000, Tracks = [Track.ActorTrack("omar", "   ")] },
-            ],
-        };
-
-        var cues = SpokenCaptions.FromTimeline(TimelinePlanner.Plan(creative, (_, _) => 10_000));
-
-        Assert.Equal([new CaptionCue(0, 2000, "First scene."), new CaptionCue(2500, 4000, "Second scene.")], cues);
-    }
 }

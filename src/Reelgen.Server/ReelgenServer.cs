@@ -1,11 +1,12 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Data;
+using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
+using Reelgen.Server.Operations;
 using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Videos;
@@ -19,6 +20,14 @@ public static class ReelgenServer
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The appsettings.json shipped beside the executable holds the defaults (quiet request logging); one in the
+        // working directory, environment variables and the command line all override it.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+        });
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrls);
         builder.AddReelgen();
         var app = builder.Build();
@@ -58,7 +67,9 @@ public static class ReelgenServer
             sp.GetRequiredService<ILogger<VideoRenderer>>(),
             sp.GetRequiredService<PresenterCatalog>()));
         services.AddHostedService<StartupTasks>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddReelgenHealth();
+        services.AddApiReference();
+        services.AddJobEvents();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
         services.AddCallbacks(dispatch: roles.HasRole("worker"));
@@ -85,9 +96,8 @@ public static class ReelgenServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health");
-        // Liveness without touching the database: the process answers.
-        app.MapGet("/health/live", () => TypedResults.Text("Healthy")).ExcludeFromDescription();
+        app.MapHealth();
+        app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
             return app;
         foreach (var prefix in new[] { "/api/v1", "/api" })
@@ -95,6 +105,7 @@ public static class ReelgenServer
             app.MapGroup(prefix)
                 .RequireWorkspaceToken()
                 .MapJobs()
+                .MapJobEvents()
                 .MapCallbacks()
                 .MapVideos()
                 .MapAssets();
@@ -121,20 +132,4 @@ internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<Re
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await db.QuerySingleOrDefaultAsync<long>("SELECT 1", ct: cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex)
-        {
-            return HealthCheckResult.Unhealthy("database unreachable", ex);
-        }
-    }
 }

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Reelgen.Server.Data;
+using Reelgen.Server.Storage;
+
+namespace Reelgen.Server.Operations;
+
+/// <summary>
+/// <c>/health/live</c>: the process answers (restart it when this fails). <c>/health/ready</c>: it can do its work,
+/// the database answers and the video storage takes writes (send it traffic only when this passes). <c>/health</c>:
+/// every check, as before. Each answers on every process whatever its role, without a token.
+/// </summary>
+public static class HealthApi
+{
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddReelgenHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
+            .AddCheck<StorageHealthCheck>("storage", tags: [Ready]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteReportAsync });
+        return app;
+    }
+
+    /// <summary>The overall status and each check's, so an operator sees which part is down.</summary>
+    private static Task WriteReportAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json; charset=utf-8";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return http.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+}
+
+internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await db.QuerySingleOrDefaultAsync<long>("SELECT 1", ct: cancellationToken);
+            return HealthCheckResult.Healthy("the database answers");
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy($"the database does not answer: {ex.Message}", ex);
+        }
+    }
+}
+
+/// <summary>Writes and removes a small file in the video directory: a full, read-only or unmounted disk fails here.</summary>
+internal sealed class StorageHealthCheck(VideoStorage storage) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var probe = Path.Combine(storage.Directory, $".health-{Guid.NewGuid():N}");
+        try
+        {
+            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
+            return HealthCheckResult.Healthy("the video storage takes writes");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return HealthCheckResult.Unhealthy($"the video storage ({storage.Directory}) does not take writes: {ex.Message}", ex);
+        }
+        finally
+        {
+            try
+            {
+                File.Delete(probe);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Nothing was written, or the disk went away meanwhile; the answer above already says so.
+            }
+        }
+    }
+}

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: installs what they need (ffmpeg, espeak-ng, fonts, PostgreSQL, Chromium), starts PostgreSQL,
+# Runs every test: installs what they need (ffmpeg, espeak-ng, fonts, PostgreSQL, Chromium, s3rver), starts PostgreSQL,
 # checks formatting, then runs each test project. Extra arguments go to `dotnet test` (e.g. --filter Name).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh --test
 export REELGEN_TEST_POSTGRES="${REELGEN_TEST_POSTGRES:-$(scripts/test-postgres.sh)}"
+export REELGEN_TEST_S3RVER="${REELGEN_TEST_S3RVER:-$(scripts/test-s3rver.sh)}"
 export REELGEN_TEST_CHROMIUM="${REELGEN_TEST_CHROMIUM:-$(command -v chromium || true)}"
 
 dotnet build Reelgen.slnx -v quiet -nologo "-clp:ErrorsOnly;NoSummary"

@@ -47,7 +47,6 @@ public static class ReelgenServer
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<VideoStore>();
-        services.AddSingleton<VideoStorage>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
@@ -59,6 +58,7 @@ public static class ReelgenServer
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
+        services.AddVideoStorage(roles.Storage.Provider);
         services.AddCallbacks(dispatch: roles.HasRole("worker"));
         if (roles.HasRole("worker"))
         {

@@ -67,6 +67,9 @@ public sealed class DatabaseOptions
 
     /// <summary>Npgsql connection string for <c>postgres</c>; for <c>sqlite</c>, optional (default <c>DataDirectory/reelgen.db</c>).</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>On PostgreSQL, wake other processes' idle workers with LISTEN/NOTIFY (off behind a transaction-mode pooler; polling remains).</summary>
+    public bool Notify { get; set; } = true;
 }
 
 public sealed class WorkerOptions

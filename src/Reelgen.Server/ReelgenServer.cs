@@ -64,6 +64,8 @@ public static class ReelgenServer
         {
             services.AddHostedService<RenderWorker>();
             services.AddHostedService<LeaseRescuer>();
+            if (roles.Database.Provider == "postgres" && roles.Database.Notify)
+                services.AddHostedService<WorkSignalListener>();
         }
         return builder;
     }

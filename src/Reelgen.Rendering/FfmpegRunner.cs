@@ -90,4 +90,34 @@ internal static class FfmpegRunner
             progress?.Report(new RenderProgress(RenderStage.Generating, 1));
         }
     }
+
+    /// <summary>Runs ffmpeg to completion and returns what it wrote on stderr (where filters such as loudnorm report).</summary>
+    public static async Task<string> CaptureAsync(string ffmpegPath, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var psi = new ProcessStartInfo(ffmpegPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
+            psi.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new RenderException("ffmpeg could not be started");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new RenderException($"ffmpeg could not be started ({ffmpegPath}): {ex.Message}", ex);
+        }
+        using (process)
+        {
+            using var kill = cancellationToken.Register(() => ProcessKiller.Kill(process));
+            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            await process.WaitForExitAsync(CancellationToken.None);
+            await stdout;
+            var text = await stderr;
+            cancellationToken.ThrowIfCancellationRequested();
+            if (process.ExitCode != 0)
+                throw new RenderException($"ffmpeg failed (exit code {process.ExitCode}): {string.Join("\n", text.Split('\n').TakeLast(30))}");
+            return text;
+        }
+    }
 }

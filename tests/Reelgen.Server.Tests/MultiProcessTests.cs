@@ -48,7 +48,10 @@ public sealed class MultiProcessTests : IAsyncLifetime
         using var api = new ServerProcess(Path.Combine(_data, "api"), new(settings) { ["Reelgen__Roles"] = "api" });
         using var doomed = new ServerProcess(Path.Combine(_data, "doomed"), new(settings) { ["Reelgen__Roles"] = "worker" });
         using var survivor = new ServerProcess(Path.Combine(_data, "survivor"), new(settings) { ["Reelgen__Roles"] = "worker" });
-        await Task.WhenAll(api.StartAsync(), doomed.StartAsync(), survivor.StartAsync());
+        // One at a time: three .NET processes starting together on a busy machine can outlast the start timeout.
+        await api.StartAsync();
+        await doomed.StartAsync();
+        await survivor.StartAsync();
         var client = api.Client();
 
         var jobs = new List<string>();

@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Time.Testing;
 using Reelgen.Server.Tests.Support;

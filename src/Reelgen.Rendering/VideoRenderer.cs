@@ -26,7 +26,7 @@ public sealed partial class VideoRenderer
         _options = options;
         _voices = voices ?? new VoiceCatalog(options.EspeakPath);
         _logger = logger ?? NullLogger<VideoRenderer>.Instance;
-        _probe = new MediaProbe(options.FfprobePath);
+        _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout);
     }
 
     /// <summary>Renders <paramref name="creative"/> to <paramref name="outputPath"/>.</summary>
@@ -216,24 +216,15 @@ public sealed partial class VideoRenderer
 
     private async Task<string> CornerColourAsync(string path, double offsetMs, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(_options.FfmpegPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            "-v", "error", "-nostdin", "-protocol_whitelist", "file,pipe", "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
-            "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-        })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(psi) ?? throw new RenderException("ffmpeg could not be started");
-        using var kill = ct.Register(() => ProcessKiller.Kill(process));
-        var buffer = new MemoryStream();
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        await process.StandardOutput.BaseStream.CopyToAsync(buffer, CancellationToken.None);
-        await process.WaitForExitAsync(CancellationToken.None);
-        await stderr;
-        ct.ThrowIfCancellationRequested();
-        var rgb = buffer.ToArray();
+        var result = await ProcessRunner.RunAsync(
+            _options.FfmpegPath,
+            [
+                "-v", "error", "-nostdin", "-protocol_whitelist", "file,pipe", "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
+                "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+            ],
+            _options.ToolTimeout,
+            ct);
+        var rgb = result.Output;
         return rgb.Length >= 3 ? Convert.ToHexString(rgb, 0, 3) : "00FF00";
     }
 

@@ -6,6 +6,7 @@ internal enum MediaKind
     Image,
     Video,
     Audio,
+    Font,
 }
 
 /// <summary>
@@ -22,6 +23,7 @@ internal static class MediaSniffer
         MediaKind.Image => ImageFormat(head),
         MediaKind.Video => VideoFormat(head) ?? (ImageFormat(head) == "gif" ? "gif" : null),
         MediaKind.Audio => AudioFormat(head) ?? VideoFormat(head),
+        MediaKind.Font => FontFormat(head),
         _ => null,
     };
 
@@ -96,6 +98,21 @@ internal static class MediaSniffer
     /// </summary>
     public static string[] InputOptions(string path) =>
         ["-f", Demuxer(Path.GetExtension(path).TrimStart('.')), "-protocol_whitelist", "file"];
+
+    private static string? FontFormat(ReadOnlySpan<byte> h)
+    {
+        if (h.StartsWith((ReadOnlySpan<byte>)[0x00, 0x01, 0x00, 0x00]) || h.StartsWith("true"u8))
+            return "ttf";
+        if (h.StartsWith("OTTO"u8))
+            return "otf";
+        if (h.StartsWith("ttcf"u8))
+            return "ttc";
+        if (h.StartsWith("wOFF"u8))
+            return "woff";
+        if (h.StartsWith("wOF2"u8))
+            return "woff2";
+        return null;
+    }
 
     private static bool Riff(ReadOnlySpan<byte> h, ReadOnlySpan<byte> form) =>
         h.Length >= 12 && h.StartsWith("RIFF"u8) && h[8..12].SequenceEqual(form);

@@ -60,30 +60,36 @@ internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
     }
 }
 
-/// <summary>Writes and removes a small file in the video directory: a full, read-only or unmounted disk fails here.</summary>
+/// <summary>
+/// Stores and removes a small file through the video storage (the local folder or the bucket): a full, read-only or
+/// unmounted disk, or a bucket that refuses writes, fails here. The scratch file lies in the work directory.
+/// </summary>
 internal sealed class StorageHealthCheck(VideoStorage storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var probe = Path.Combine(storage.Directory, $".health-{Guid.NewGuid():N}");
+        var key = $".health-{Guid.NewGuid():N}";
+        var scratch = Path.Combine(storage.WorkDirectory, key + ".vtt");
         try
         {
-            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
+            await File.WriteAllTextAsync(scratch, "WEBVTT\n", cancellationToken);
+            await storage.StoreAsync(scratch, key, ".vtt", cancellationToken);
+            await storage.DeleteAsync(key, cancellationToken);
             return HealthCheckResult.Healthy("the video storage takes writes");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"the video storage ({storage.Directory}) does not take writes: {ex.Message}", ex);
+            return HealthCheckResult.Unhealthy($"the video storage does not take writes: {ex.Message}", ex);
         }
         finally
         {
             try
             {
-                File.Delete(probe);
+                File.Delete(scratch);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // Nothing was written, or the disk went away meanwhile; the answer above already says so.
+                // The work directory went away meanwhile; the answer above already says so.
             }
         }
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the system packages Reelgen needs (ffmpeg, espeak-ng, fonts), and with --test those its tests need too
+# Installs the system packages Reelgen needs (ffmpeg, espeak-ng, fonts for every script, woff2 to read WOFF2 fonts), and with --test those its tests need too
 # (PostgreSQL, Chromium). Debian/Ubuntu only; elsewhere it says what is missing.
 # Then RHVoice (librhvoice5, rhvoice-english), the better English voices: on Debian they are in the non-free
 # component, which this script enables in the APT sources when it is off, saying so. Reelgen uses only RHVoice's
@@ -40,8 +40,8 @@ install_rhvoice() {
 }
 
 # util-linux brings setpriv, which ties ffmpeg's life to the service's (it is on every Debian system already).
-packages=(ffmpeg espeak-ng util-linux fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji)
-commands=(ffmpeg ffprobe espeak-ng setpriv)
+packages=(ffmpeg espeak-ng util-linux woff2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
+commands=(ffmpeg ffprobe espeak-ng setpriv woff2_decompress)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql chromium)
   commands+=(pg_ctlcluster chromium)

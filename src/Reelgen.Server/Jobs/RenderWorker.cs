@@ -90,13 +90,20 @@ public sealed partial class RenderWorker(
                 LogNoThumbnail(job.Id, noThumbnail);
             var captions = result.Captions;
             var captionsFile = Path.Combine(workDirectory, "captions.vtt");
+            var subRipFile = Path.Combine(workDirectory, "captions.srt");
             if (captions.Count > 0)
+            {
                 await File.WriteAllTextAsync(captionsFile, WebVtt.Write(captions), cts.Token);
+                await File.WriteAllTextAsync(subRipFile, SubRip.Write(captions), cts.Token);
+            }
             storage.Store(output, fileKey, ".mp4");
             if (File.Exists(thumbnail))
                 storage.Store(thumbnail, fileKey, ".jpg");
             if (captions.Count > 0)
+            {
                 storage.Store(captionsFile, fileKey, ".vtt");
+                storage.Store(subRipFile, fileKey, ".srt");
+            }
             var video = new FinishedVideo(
                 request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0);
             var stored = await jobs.FinishAsync(job, owner, video,

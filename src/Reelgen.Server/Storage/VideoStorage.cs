@@ -4,7 +4,7 @@ namespace Reelgen.Server.Storage;
 
 /// <summary>
 /// Finished videos on disk (a local folder, or a shared mount for a cluster), named by their unguessable file key:
-/// <c>KEY.mp4</c>, <c>KEY.jpg</c> (thumbnail), <c>KEY.vtt</c> (captions).
+/// <c>KEY.mp4</c>, <c>KEY.jpg</c> (thumbnail), <c>KEY.vtt</c> and <c>KEY.srt</c> (captions).
 /// </summary>
 public sealed class VideoStorage
 {
@@ -33,5 +33,5 @@ public sealed class VideoStorage
             File.Delete(PathFor(fileKey, extension));
     }
 
-    public static readonly string[] FileExtensions = [".mp4", ".jpg", ".vtt"];
+    public static readonly string[] FileExtensions = [".mp4", ".jpg", ".vtt", ".srt"];
 }

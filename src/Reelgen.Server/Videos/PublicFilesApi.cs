@@ -6,7 +6,7 @@ namespace Reelgen.Server.Videos;
 
 /// <summary>
 /// The public files of a video, reachable without a token by anyone who has the unguessable key:
-/// <c>/files/KEY.mp4</c>, <c>KEY.jpg</c> (thumbnail), <c>KEY.vtt</c> (captions). GET and HEAD, byte ranges,
+/// <c>/files/KEY.mp4</c>, <c>KEY.jpg</c> (thumbnail), <c>KEY.vtt</c> and <c>KEY.srt</c> (captions). GET and HEAD, byte ranges,
 /// ETag and Last-Modified with 304s; <c>?download=1</c> asks the browser to save the file under the video's name.
 /// </summary>
 public static class PublicFilesApi
@@ -16,6 +16,7 @@ public static class PublicFilesApi
         [".mp4"] = "video/mp4",
         [".jpg"] = "image/jpeg",
         [".vtt"] = "text/vtt; charset=utf-8",
+        [".srt"] = "application/x-subrip; charset=utf-8",
     };
 
     public static IEndpointRouteBuilder MapPublicFiles(this IEndpointRouteBuilder app)

@@ -193,10 +193,14 @@ public static class ReelgenServer
 }
 
 /// <summary>Creates the tables and the bootstrap workspace before the service answers.</summary>
-internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options) : IHostedService
+internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options, VoiceCatalog voices, ILogger<StartupTasks> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Loading the voices here also says, once, which speech engines this machine has.
+        if (!voices.Engines.Contains("rhvoice"))
+            logger.LogWarning("RHVoice is not installed: every voice speaks with espeak-ng (scripts/install-deps.sh installs librhvoice5 and rhvoice-english)");
         await db.MigrateAsync(cancellationToken);
         var o = options.Value;
         if (o.BootstrapToken is { Length: > 0 } token)

@@ -59,6 +59,35 @@ public sealed class SpeechTests : IDisposable
         Assert.Contains("xx-nobody", error.Message);
     }
 
+    [Theory]
+    [InlineData("en-gb")]
+    [InlineData("en-US-JennyNeural")]
+    public async Task A_thirty_word_script_gives_several_word_timed_cues_inside_the_speech(string voice)
+    {
+        const string script = "Welcome to the quarterly safety briefing. Today we cover three topics: fire exits, first aid kits, "
+            + "and reporting incidents. Please listen carefully, because every one of these rules protects you and your colleagues.";
+        var speech = await SpeakAsync(voice, script);
+        var cues = CaptionBuilder.Build(script, speech, 1000, 1000 + speech.DurationMs);
+
+        Assert.InRange(cues.Count, 3, 8);
+        Assert.Equal(string.Join(' ', script.Split(' ')), string.Join(' ', cues.Select(c => c.Text.Replace('\n', ' '))));
+        Assert.All(cues, c =>
+        {
+            var lines = c.Text.Split('\n');
+            Assert.InRange(lines.Length, 1, CaptionBuilder.MaxLines);
+            Assert.All(lines, l => Assert.InRange(l.Length, 1, CaptionBuilder.LineLength));
+            Assert.InRange(c.StartMs, 1000, c.EndMs - 200);
+            Assert.InRange(c.EndMs, c.StartMs, 1000 + speech.DurationMs);
+        });
+        Assert.All(cues.Zip(cues.Skip(1)), p => Assert.True(p.First.EndMs <= p.Second.StartMs, $"{p.First} overlaps {p.Second}"));
+        // Each cue starts when its first word is heard.
+        foreach (var cue in cues)
+        {
+            var first = cue.Text.Split(' ', '\n')[0].Trim(',', '.', ':');
+            Assert.Contains(speech.Words, w => w.Text == first && Math.Abs(1000 + w.StartMs - cue.StartMs) < 1);
+        }
+    }
+
     private static void AssertSpoken(SpeechTimings speech, string engine)
     {
         Assert.Equal(engine, speech.Engine);

@@ -36,4 +36,12 @@ public sealed class ShareCaptionsTests
     [InlineData(-5, "00:00:00.000")]
     [InlineData(36_000_000, "10:00:00.000")]
     public void WebVtt_timestamps_are_hh_mm_ss_mmm(double ms, string expected) => Assert.Equal(expected, WebVtt.Timestamp(ms));
+
+    [Fact]
+    public void SubRip_numbers_cues_with_comma_timestamps_and_keeps_two_lines()
+    {
+        var srt = SubRip.Write([new CaptionCue(0, 1500, "First line\nsecond line"), new CaptionCue(900, 800, "backwards"), new CaptionCue(3_725_004.4, 3_726_500, "An hour in.")]);
+
+        Assert.Equal("1\n00:00:00,000 --> 00:00:01,500\nFirst line\nsecond line\n\n2\n01:02:05,004 --> 01:02:06,500\nAn hour in.\n", srt);
+    }
 }

@@ -6,6 +6,7 @@ internal enum MediaKind
     Image,
     Video,
     Audio,
+    Font,
 }
 
 /// <summary>
@@ -22,6 +23,7 @@ internal static class MediaSniffer
         MediaKind.Image => ImageFormat(head),
         MediaKind.Video => VideoFormat(head) ?? (ImageFormat(head) == "gif" ? "gif" : null),
         MediaKind.Audio => AudioFormat(head) ?? VideoFormat(head),
+        MediaKind.Font => FontFormat(head),
         _ => null,
     };
 
@@ -75,6 +77,21 @@ internal static class MediaSniffer
         // MPEG audio frame sync: MP3 (layer III) or AAC in ADTS.
         if (h.Length >= 2 && h[0] == 0xFF && (h[1] & 0xE0) == 0xE0)
             return (h[1] & 0x06) == 0 ? "aac" : "mp3";
+        return null;
+    }
+
+    private static string? FontFormat(ReadOnlySpan<byte> h)
+    {
+        if (h.StartsWith((ReadOnlySpan<byte>)[0x00, 0x01, 0x00, 0x00]) || h.StartsWith("true"u8))
+            return "ttf";
+        if (h.StartsWith("OTTO"u8))
+            return "otf";
+        if (h.StartsWith("ttcf"u8))
+            return "ttc";
+        if (h.StartsWith("wOFF"u8))
+            return "woff";
+        if (h.StartsWith("wOF2"u8))
+            return "woff2";
         return null;
     }
 

@@ -49,7 +49,7 @@ public sealed partial class VideoRenderer
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists }.Validate(creative, variables);
+        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists, FontExists = FontCatalog.Exists }.Validate(creative, variables);
         if (errors.Count > 0)
             throw new RenderException("the creative is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var resolved = DynamicVariables.Apply(creative, variables);
@@ -144,6 +144,7 @@ public sealed partial class VideoRenderer
                     TrackTypes.Image => () => FetchAsync(fetcher, downloads, track.ImageUrl!, MediaKind.Image, $"{label}: imageUrl", cancellationToken),
                     TrackTypes.Video => () => FetchAsync(fetcher, downloads, track.VideoUrl!, MediaKind.Video, $"{label}: videoUrl", cancellationToken),
                     TrackTypes.Audio => () => FetchAsync(fetcher, downloads, track.AudioUrl!, MediaKind.Audio, $"{label}: audioUrl", cancellationToken),
+                    TrackTypes.Text when track.Style?.FontUrl is { } fontUrl => () => FetchAsync(fetcher, downloads, fontUrl, MediaKind.Font, $"{label}: style.fontUrl", cancellationToken),
                     TrackTypes.Actor => () => SpeakAsync(speech, speakers, _presenters, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, cancellationToken),
                     _ => null,
                 };

@@ -95,6 +95,7 @@ public static class TemplatesApi
     {
         ActorExists = presenters.Exists,
         VoiceExists = voices.Exists,
+        FontExists = FontCatalog.Exists,
         RequireVariableValues = requireValues,
     };
 }

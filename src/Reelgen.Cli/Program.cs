@@ -5,9 +5,7 @@ using Reelgen.Server;
 // `serve --help`, goes to the verbs, so `reelgen --version` or a mistyped option never starts a server.
 if (ServeArguments.Host(args) is { } hostArgs)
 {
-    var app = ReelgenServer.Create(hostArgs);
-    await app.RunAsync();
-    return 0;
+    return await ReelgenServer.RunAsync(hostArgs);
 }
 return await CliApp.Create().RunAsync(args);
 

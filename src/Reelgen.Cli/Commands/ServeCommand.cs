@@ -29,7 +29,6 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
             args.Add($"--urls={urls}");
         if (settings.Environment is { } environment)
             args.Add($"--environment={environment}");
-        await ReelgenServer.Create([.. args]).RunAsync(cancellationToken);
-        return ExitCodes.Ok;
+        return await ReelgenServer.RunAsync([.. args], cancellationToken);
     }
 }

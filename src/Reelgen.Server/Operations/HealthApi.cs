@@ -60,31 +60,27 @@ internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
     }
 }
 
-/// <summary>Writes and removes a small file in the video directory: a full, read-only or unmounted disk fails here.</summary>
+/// <summary>Stores and removes a small file in the video storage: a full, read-only or unmounted disk, or an unreachable bucket, fails here.</summary>
 internal sealed class StorageHealthCheck(VideoStorage storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var probe = Path.Combine(storage.Directory, $".health-{Guid.NewGuid():N}");
+        var key = $"health-{Guid.NewGuid():N}";
+        var probe = Path.Combine(storage.WorkDirectory, key);
         try
         {
-            await File.WriteAllBytesAsync(probe, [1], cancellationToken);
+            await File.WriteAllTextAsync(probe, "WEBVTT\n", cancellationToken);
+            await storage.StoreAsync(probe, key, ".vtt", cancellationToken);
+            await storage.DeleteAsync(key, cancellationToken);
             return HealthCheckResult.Healthy("the video storage takes writes");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"the video storage ({storage.Directory}) does not take writes: {ex.Message}", ex);
+            return HealthCheckResult.Unhealthy($"the video storage does not take writes: {ex.Message}", ex);
         }
         finally
         {
-            try
-            {
-                File.Delete(probe);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Nothing was written, or the disk went away meanwhile; the answer above already says so.
-            }
+            File.Delete(probe);
         }
     }
 }

@@ -60,20 +60,17 @@ internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
     }
 }
 
-/// <summary>
-/// Stores and removes a small file through the video storage (the local folder or the bucket): a full, read-only or
-/// unmounted disk, or a bucket that refuses writes, fails here. The scratch file lies in the work directory.
-/// </summary>
+/// <summary>Stores and removes a small file in the video storage: a full, read-only or unmounted disk, or an unreachable bucket, fails here.</summary>
 internal sealed class StorageHealthCheck(VideoStorage storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var key = $".health-{Guid.NewGuid():N}";
-        var scratch = Path.Combine(storage.WorkDirectory, key + ".vtt");
+        var key = $"health-{Guid.NewGuid():N}";
+        var probe = Path.Combine(storage.WorkDirectory, key);
         try
         {
-            await File.WriteAllTextAsync(scratch, "WEBVTT\n", cancellationToken);
-            await storage.StoreAsync(scratch, key, ".vtt", cancellationToken);
+            await File.WriteAllTextAsync(probe, "WEBVTT\n", cancellationToken);
+            await storage.StoreAsync(probe, key, ".vtt", cancellationToken);
             await storage.DeleteAsync(key, cancellationToken);
             return HealthCheckResult.Healthy("the video storage takes writes");
         }
@@ -83,14 +80,7 @@ internal sealed class StorageHealthCheck(VideoStorage storage) : IHealthCheck
         }
         finally
         {
-            try
-            {
-                File.Delete(scratch);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The work directory went away meanwhile; the answer above already says so.
-            }
+            File.Delete(probe);
         }
     }
 }

@@ -137,6 +137,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         var head = new byte[MediaSniffer.HeaderLength * 4];
         var headLength = 0;
         string? format = null;
+        var playlist = new PlaylistScan();
         long total = 0;
         int read;
         while ((read = await source.ReadAsync(buffer, ct)) > 0)
@@ -152,6 +153,9 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
                 if (headLength == head.Length)
                     format = Check(head, headLength, kind, label, url);
             }
+            playlist.Feed(buffer.AsSpan(0, read));
+            if (playlist.Found is { } found)
+                throw new RenderException($"{label} {Shorten(url)} contains {found}, which is refused: a media file may not name other files");
             await file.WriteAsync(buffer.AsMemory(0, read), ct);
         }
         return format ?? Check(head, headLength, kind, label, url);

@@ -7,7 +7,7 @@ namespace Reelgen.Rendering;
 /// Draws the still pictures of a render with SkiaSharp, once each: images scaled to fit their box (aspect kept,
 /// centred), text tracks, and the still part of presenters (backdrop and body).
 /// </summary>
-internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, PresenterCatalog presenters) : IDisposable
+internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, PresenterCatalog presenters, int frameWidth) : IDisposable
 {
     private readonly TextPainter _text = new();
     private readonly Dictionary<string, SKImage> _images = [];
@@ -34,7 +34,8 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
                     break;
                 case TrackTypes.Actor:
                     var presenter = presenters.Find(track.Track.Actor ?? "") ?? throw new RenderException($"{track.Label}: actor '{track.Track.Actor}' is not known");
-                    presenters.Art(presenter.Name).DrawBody(canvas, box, Colors.Parse(presenter.Color), track.Track.RemoveBackground == true);
+                    presenters.Art(presenter.Name).DrawBody(canvas, box, Colors.Parse(presenter.Color), track.Track.RemoveBackground == true,
+                        PresenterArt.FacesLeft(box, frameWidth));
                     break;
             }
         }

@@ -65,7 +65,7 @@ public sealed partial class VideoRenderer
         var loudness = MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
         string PicturePath(string name) => Path.Combine(workDirectory, name + ".png");
         var pictures = plan.Pictures.ToList();
-        using (var painter = new StillPainter(media, _presenters))
+        using (var painter = new StillPainter(media, _presenters, plan.Width))
         {
             var painted = 0;
             await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, (picture, _) =>
@@ -224,7 +224,7 @@ public sealed partial class VideoRenderer
         var result = await ProcessRunner.RunAsync(
             _options.FfmpegPath,
             [
-                "-v", "error", "-nostdin", "-protocol_whitelist", "file,pipe", "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
+                "-v", "error", "-nostdin", .. MediaSniffer.InputOptions(path), "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
                 "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
             ],
             _options.ToolTimeout,

@@ -127,7 +127,7 @@ internal static class FfmpegGraph
                 }
                 else if (layer is KenBurnsLayer kenBurns)
                 {
-                    var i = AddInput("-framerate", Int(fps), "-i", picturePath(kenBurns.Picture.Name));
+                    var i = AddInput(picturePath(kenBurns.Picture.Name), "-framerate", Int(fps));
                     AppendKenBurns(graph, kenBurns, $"{i}:v", current, next, enable, fps);
                 }
                 else if (layer is VideoLayer video)

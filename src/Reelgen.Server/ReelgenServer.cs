@@ -1,11 +1,12 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Data;
+using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
+using Reelgen.Server.Operations;
 using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Videos;
@@ -19,6 +20,14 @@ public static class ReelgenServer
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The appsettings.json shipped beside the executable holds the defaults (quiet request logging); one in the
+        // working directory, environment variables and the command line all override it.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+        });
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrls);
         builder.AddReelgen();
         var app = builder.Build();
@@ -117,7 +126,6 @@ public static class ReelgenServer
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<VideoStore>();
-        services.AddSingleton<VideoStorage>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
@@ -128,14 +136,19 @@ public static class ReelgenServer
             sp.GetRequiredService<ILogger<VideoRenderer>>(),
             sp.GetRequiredService<PresenterCatalog>()));
         services.AddHostedService<StartupTasks>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddReelgenHealth();
+        services.AddApiReference();
+        services.AddJobEvents();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
+        services.AddVideoStorage(roles.Storage.Provider);
         services.AddCallbacks(dispatch: roles.HasRole("worker"));
         if (roles.HasRole("worker"))
         {
             services.AddHostedService<RenderWorker>();
             services.AddHostedService<LeaseRescuer>();
+            if (roles.Database.Provider == "postgres" && roles.Database.Notify)
+                services.AddHostedService<WorkSignalListener>();
         }
         return builder;
     }
@@ -158,9 +171,8 @@ public static class ReelgenServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health");
-        // Liveness without touching the database: the process answers.
-        app.MapGet("/health/live", () => TypedResults.Text("Healthy")).ExcludeFromDescription();
+        app.MapHealth();
+        app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
             return app;
         foreach (var prefix in new[] { "/api/v1", "/api" })
@@ -168,6 +180,7 @@ public static class ReelgenServer
             app.MapGroup(prefix)
                 .RequireWorkspaceToken()
                 .MapJobs()
+                .MapJobEvents()
                 .MapCallbacks()
                 .MapVideos()
                 .MapAssets();
@@ -180,10 +193,14 @@ public static class ReelgenServer
 }
 
 /// <summary>Creates the tables and the bootstrap workspace before the service answers.</summary>
-internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options) : IHostedService
+internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options, VoiceCatalog voices, ILogger<StartupTasks> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Loading the voices here also says, once, which speech engines this machine has.
+        if (!voices.Engines.Contains("rhvoice"))
+            logger.LogWarning("RHVoice is not installed: every voice speaks with espeak-ng (scripts/install-deps.sh installs librhvoice5 and rhvoice-english)");
         await db.MigrateAsync(cancellationToken);
         var o = options.Value;
         if (o.BootstrapToken is { Length: > 0 } token)
@@ -194,20 +211,4 @@ internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<Re
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await db.QuerySingleOrDefaultAsync<long>("SELECT 1", ct: cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex)
-        {
-            return HealthCheckResult.Unhealthy("database unreachable", ex);
-        }
-    }
 }

@@ -90,13 +90,20 @@ public sealed partial class RenderWorker(
                 LogNoThumbnail(job.Id, noThumbnail);
             var captions = result.Captions;
             var captionsFile = Path.Combine(workDirectory, "captions.vtt");
+            var subRipFile = Path.Combine(workDirectory, "captions.srt");
             if (captions.Count > 0)
+            {
                 await File.WriteAllTextAsync(captionsFile, WebVtt.Write(captions), cts.Token);
-            storage.Store(output, fileKey, ".mp4");
+                await File.WriteAllTextAsync(subRipFile, SubRip.Write(captions), cts.Token);
+            }
+            await storage.StoreAsync(output, fileKey, ".mp4", cts.Token);
             if (File.Exists(thumbnail))
-                storage.Store(thumbnail, fileKey, ".jpg");
+                await storage.StoreAsync(thumbnail, fileKey, ".jpg", cts.Token);
             if (captions.Count > 0)
-                storage.Store(captionsFile, fileKey, ".vtt");
+            {
+                await storage.StoreAsync(captionsFile, fileKey, ".vtt", cts.Token);
+                await storage.StoreAsync(subRipFile, fileKey, ".srt", cts.Token);
+            }
             var video = new FinishedVideo(
                 request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0);
             var stored = await jobs.FinishAsync(job, owner, video,
@@ -108,7 +115,7 @@ public sealed partial class RenderWorker(
             }
             else
             {
-                storage.Delete(fileKey);
+                await storage.DeleteAsync(fileKey, CancellationToken.None);
                 LogLeaseLost(job.Id);
             }
         }

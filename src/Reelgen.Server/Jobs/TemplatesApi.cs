@@ -13,6 +13,9 @@ namespace Reelgen.Server.Jobs;
 
 public sealed record CreatedTemplate(string TemplateJobId);
 
+/// <summary>The body of <c>POST /video-generation-jobs/template-jobs</c> (<c>templateId</c> and <c>callback</c> are accepted too).</summary>
+public sealed record TemplateJobBody(string TemplateJobId, Dictionary<string, JsonElement>? DynamicVariables, string? CallbackUrl, JsonObject? CallbackPayload);
+
 /// <summary>
 /// Template jobs. Colossyan saves them from its editor; Reelgen saves them with
 /// <c>POST /video-generation-jobs/templates</c> (a job body whose scripts and texts hold <c>{tokens}</c>) and runs them
@@ -22,8 +25,8 @@ public static class TemplatesApi
 {
     public static RouteGroupBuilder MapTemplates(this RouteGroupBuilder jobs)
     {
-        jobs.MapPost("/templates", CreateTemplateAsync);
-        jobs.MapPost("/template-jobs", CreateTemplateJobAsync);
+        jobs.MapPost("/templates", CreateTemplateAsync).Accepts<VideoGenerationJobRequest>("application/json");
+        jobs.MapPost("/template-jobs", CreateTemplateJobAsync).Accepts<TemplateJobBody>("application/json");
         return jobs;
     }
 

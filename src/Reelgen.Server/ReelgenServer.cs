@@ -112,9 +112,14 @@ public static class ReelgenServer
                 if (string.IsNullOrEmpty(o.PublicBaseUrl))
                     o.PublicBaseUrl = DefaultPublicBaseUrl(configuration["urls"] ?? configuration["ASPNETCORE_URLS"]);
             });
-        // Asset URLs follow the one network setting that also governs callbacks.
+        services.AddSettings<JobLimits>(LimitsSection);
+        // Asset URLs follow the one network setting that also governs callbacks; the renderer checks the same limits as the API.
         services.AddSettings<RenderOptions>(RenderSection)
-            .PostConfigure<IOptions<ReelgenOptions>>((r, o) => r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses);
+            .PostConfigure<IOptions<ReelgenOptions>, IOptions<JobLimits>>((r, o, limits) =>
+            {
+                r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses;
+                r.Limits = limits.Value;
+            });
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -164,6 +169,9 @@ public static class ReelgenServer
 
     private const string DefaultUrls = "http://localhost:5080";
 
+    /// <summary>Where the limits of one job live (env: <c>Reelgen__Limits__X</c>).</summary>
+    public const string LimitsSection = "Reelgen:Limits";
+
     /// <summary>Where the renderer's settings live (env: <c>Reelgen__Render__X</c>).</summary>
     public const string RenderSection = "Reelgen:Render";
 
@@ -171,6 +179,7 @@ public static class ReelgenServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
         app.MapHealth();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))

@@ -30,10 +30,11 @@ public static class TemplatesApi
         return jobs;
     }
 
-    public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(HttpContext http, Db db, TimeProvider time, VoiceCatalog voices, PresenterCatalog presenters)
+    public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(
+        HttpContext http, Db db, TimeProvider time, VoiceCatalog voices, PresenterCatalog presenters, IOptions<JobLimits> limits)
     {
         var (node, request, errors) = await JobsApi.ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
-        errors ??= Validator(voices, presenters, requireValues: false).Validate(request!);
+        errors ??= Validator(voices, presenters, limits.Value, requireValues: false).Validate(request!);
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
         var id = Guid.CreateVersion7().ToString();
@@ -49,7 +50,7 @@ public static class TemplatesApi
     /// <c>callback</c>) and <c>callbackPayload</c> set, and the result is validated and queued like any job.
     /// </summary>
     public static async Task<Results<Ok<CreatedJob>, NotFound<ProblemDetails>, ValidationProblem>> CreateTemplateJobAsync(
-        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters)
+        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, IOptions<JobLimits> limits)
     {
         var (body, _, errors) = await JobsApi.ReadJsonAsync<JsonObject>(http.Request);
         if (errors is not null)
@@ -82,7 +83,7 @@ public static class TemplatesApi
         {
             return JobsApi.Invalid(new() { [ex.Path is { Length: > 2 } p ? p[2..] : "body"] = ["has the wrong type."] });
         }
-        errors = Validator(voices, presenters, requireValues: true).Validate(request);
+        errors = Validator(voices, presenters, limits.Value, requireValues: true).Validate(request);
         CallbackRules.Validate(request.Callback, body.ContainsKey("callbackUrl") ? "callbackUrl" : "callback", job["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
@@ -91,8 +92,9 @@ public static class TemplatesApi
         return TypedResults.Ok(new CreatedJob(created.Id, created.VideoId));
     }
 
-    internal static CreativeValidator Validator(VoiceCatalog voices, PresenterCatalog presenters, bool requireValues) => new()
+    internal static CreativeValidator Validator(VoiceCatalog voices, PresenterCatalog presenters, JobLimits limits, bool requireValues) => new()
     {
+        Limits = limits,
         ActorExists = presenters.Exists,
         VoiceExists = voices.Exists,
         FontExists = FontCatalog.Exists,

@@ -4,6 +4,7 @@ using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Shares;
@@ -36,7 +37,9 @@ public static class ReelgenServer
                     o.PublicBaseUrl = DefaultPublicBaseUrl(configuration["urls"] ?? configuration["ASPNETCORE_URLS"]);
             })
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddProblemDetails();
+        // Clients written for the hosted service read an error as `message`: every problem body carries one.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = CreativeJson.Options.DefaultIgnoreCondition;
@@ -51,6 +54,8 @@ public static class ReelgenServer
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
+        services.AddSingleton<HostedIds>();
+        services.AddSingleton<IValidateOptions<ReelgenOptions>, CompatibilityValidation>();
         services.AddSingleton(sp => new VideoRenderer(
             new RenderOptions { AllowPrivateAddresses = sp.GetRequiredService<IOptions<ReelgenOptions>>().Value.Network.AllowPrivateAddresses },
             sp.GetRequiredService<VoiceCatalog>(),

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
 using Reelgen.Server.Workspaces;
 
@@ -27,9 +28,13 @@ public static class TemplatesApi
         return jobs;
     }
 
-    public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(HttpContext http, Db db, TimeProvider time, VoiceCatalog voices)
+    public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(
+        HttpContext http, Db db, TimeProvider time, VoiceCatalog voices, HostedIds hostedIds)
     {
         var (node, request, errors) = await JobsApi.ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
+        // Stand-ins are chosen (and warned about) on each job made from the template, not on the template.
+        if (errors is null)
+            hostedIds.StandIn(request!);
         errors ??= Validator(voices, requireValues: false).Validate(request!);
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
@@ -46,7 +51,7 @@ public static class TemplatesApi
     /// <c>callback</c>) and <c>callbackPayload</c> set, and the result is validated and queued like any job.
     /// </summary>
     public static async Task<Results<Ok<CreatedJob>, NotFound<ProblemDetails>, ValidationProblem>> CreateTemplateJobAsync(
-        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices)
+        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, HostedIds hostedIds)
     {
         var (body, _, errors) = await JobsApi.ReadJsonAsync<JsonObject>(http.Request);
         if (errors is not null)
@@ -79,11 +84,12 @@ public static class TemplatesApi
         {
             return JobsApi.Invalid(new() { [ex.Path is { Length: > 2 } p ? p[2..] : "body"] = ["has the wrong type."] });
         }
+        var warnings = hostedIds.StandIn(request);
         errors = Validator(voices, requireValues: true).Validate(request);
         CallbackRules.Validate(request.Callback, body.ContainsKey("callbackUrl") ? "callbackUrl" : "callback", job["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
-        var created = await jobs.CreateAsync(http.Workspace().Id, job.ToJsonString(), request.Callback, http.RequestAborted);
+        var created = await jobs.CreateAsync(http.Workspace().Id, job.ToJsonString(), request.Callback, warnings, http.RequestAborted);
         signal.Notify();
         return TypedResults.Ok(new CreatedJob(created.Id, created.VideoId));
     }

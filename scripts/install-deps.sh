@@ -3,8 +3,9 @@
 # (PostgreSQL, Chromium). Debian/Ubuntu only; elsewhere it says what is missing.
 set -euo pipefail
 
-packages=(ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji)
-commands=(ffmpeg ffprobe espeak-ng)
+# util-linux brings setpriv, which ties ffmpeg's life to the service's (it is on every Debian system already).
+packages=(ffmpeg espeak-ng util-linux fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji)
+commands=(ffmpeg ffprobe espeak-ng setpriv)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql chromium)
   commands+=(pg_ctlcluster chromium)

@@ -161,6 +161,9 @@ public sealed class CreativeValidator
         if (track.Volume is { } v && (v < 0 || v > CreativeRules.MaxVolume))
             Add($"{path}.volume", $"must be between 0 and {CreativeRules.MaxVolume}.");
 
+        if (track.Type != TrackTypes.Audio && (track.FadeInMs is not null || track.FadeOutMs is not null || track.Ducking is not null))
+            Add(track.FadeInMs is not null ? $"{path}.fadeInMs" : track.FadeOutMs is not null ? $"{path}.fadeOutMs" : $"{path}.ducking", "applies to audio tracks only.");
+
         switch (track.Type)
         {
             case TrackTypes.Image:
@@ -171,6 +174,8 @@ public sealed class CreativeValidator
                 break;
             case TrackTypes.Audio:
                 CheckUrl(track.AudioUrl, $"{path}.audioUrl");
+                CheckMs(track.FadeInMs, $"{path}.fadeInMs", allowZero: true);
+                CheckMs(track.FadeOutMs, $"{path}.fadeOutMs", allowZero: true);
                 break;
             case TrackTypes.Text:
                 CheckText(track.Text, $"{path}.text", variables);

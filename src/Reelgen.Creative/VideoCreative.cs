@@ -146,6 +146,15 @@ public sealed class Track
     /// <summary>Audio track: repeat until the track ends.</summary>
     public bool? Loop { get; set; }
 
+    /// <summary>Audio track: milliseconds over which the sound rises from silence at its start; default 0.</summary>
+    public double? FadeInMs { get; set; }
+
+    /// <summary>Audio track: milliseconds over which the sound falls to silence before its end; default 0.</summary>
+    public double? FadeOutMs { get; set; }
+
+    /// <summary>Audio track: lower the sound while a presenter of the same scene speaks; default true.</summary>
+    public bool? Ducking { get; set; }
+
     /// <summary>Text track: how the text looks.</summary>
     public TextStyle? Style { get; set; }
 

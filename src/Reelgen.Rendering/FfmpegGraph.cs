@@ -10,6 +10,34 @@ namespace Reelgen.Rendering;
 /// </summary>
 internal sealed record TrackMedia(string Path, MediaInfo Info, string? KeyColor = null, SpeechTimings? Speech = null);
 
+/// <summary>What loudnorm measured in the first pass (LUFS, dBTP, LU), handed to the second.</summary>
+internal sealed record Loudness(double Integrated, double TruePeak, double Range, double Threshold, double Offset)
+{
+    /// <summary>Reads the JSON block loudnorm prints at the end of its stderr; null when there is none.</summary>
+    public static Loudness? Parse(string stderr)
+    {
+        var start = stderr.LastIndexOf('{');
+        var end = stderr.LastIndexOf('}');
+        if (start < 0 || end < start)
+            return null;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(stderr[start..(end + 1)]);
+            var r = doc.RootElement;
+            double Get(string name) => double.TryParse(r.GetProperty(name).GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : -99;
+            return new Loudness(Get("input_i"), Get("input_tp"), Get("input_lra"), Get("input_thresh"), Get("target_offset"));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        catch (KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+}
+
 /// <summary>An ffmpeg command line and the filter graph it reads from <c>-filter_complex_script</c>.</summary>
 internal sealed record FfmpegInvocation(IReadOnlyList<string> Arguments, string FilterGraph);
 
@@ -26,7 +54,8 @@ internal static class FfmpegGraph
         IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media,
         string filterScriptPath,
         string outputPath,
-        RenderOptions options)
+        RenderOptions options,
+        Loudness? loudness = null)
     {
         var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error", "-protocol_whitelist", "file,pipe" };
         var graph = new StringBuilder();
@@ -93,11 +122,68 @@ internal static class FfmpegGraph
         graph.Append(string.Concat(sceneLabels.Select(l => $"[{l}]")))
             .Append(CultureInfo.InvariantCulture, $"concat=n={sceneLabels.Count}:v=1:a=0[vout];\n");
 
-        // Sound, per scene: silence as long as the scene, with the scene's voices, clips and audio tracks mixed in at
-        // their place, then the scenes' sound concatenated. Every sound lies within its scene (tracks are cut at the
-        // scene end), so no sound is padded with more silence than its own scene has. Scene edges fall on the
-        // sample nearest their frame, so the sound never drifts from the picture.
         var total = Sec(plan.Seconds);
+        var mix = AppendSound(graph, plan, media, AddInput);
+        graph.Append(CultureInfo.InvariantCulture, $"[{mix}]{Normalise(loudness)}[aout]");
+
+        args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-map", "[aout]"]);
+        args.AddRange(["-c:v", "libx264", "-preset", options.Preset, "-crf", Int(options.Crf), "-pix_fmt", "yuv420p", "-r", Int(fps)]);
+        args.AddRange(["-c:a", "aac", "-b:a", Int(options.AudioBitrateKbps) + "k", "-ar", "48000", "-ac", "2"]);
+        // -t, not -frames:v: a frame limit ends the output before the encoder flushes the last AAC frames.
+        args.AddRange(["-t", total, "-movflags", "+faststart"]);
+        args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
+        return new FfmpegInvocation(args, graph.ToString());
+    }
+
+    /// <summary>
+    /// The first pass of loudness normalisation: only the sound of the video, mixed exactly as the render mixes it,
+    /// measured by <c>loudnorm</c>, which prints its findings as JSON on stderr. No picture is decoded or encoded.
+    /// </summary>
+    public static FfmpegInvocation BuildLoudnessProbe(CompositionPlan plan, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, string filterScriptPath)
+    {
+        var args = new List<string> { "-hide_banner", "-nostdin", "-v", "info", "-nostats", "-protocol_whitelist", "file,pipe" };
+        var graph = new StringBuilder();
+        var inputs = 0;
+        int AddInput(params string[] inputArgs)
+        {
+            args.AddRange(inputArgs);
+            return inputs++;
+        }
+        var mix = AppendSound(graph, plan, media, AddInput);
+        graph.Append(CultureInfo.InvariantCulture, $"[{mix}]{LoudnessFilter}:print_format=json[aout]");
+        args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[aout]", "-f", "null", "-"]);
+        return new FfmpegInvocation(args, graph.ToString());
+    }
+
+    /// <summary>Integrated loudness target in LUFS (the level most streaming platforms play speech at), true-peak ceiling and range.</summary>
+    internal const string LoudnessFilter = "loudnorm=I=-16:TP=-1.5:LRA=11";
+
+    /// <summary>
+    /// The second pass: with the measured values loudnorm applies one linear gain (it only compresses when that gain
+    /// would push peaks over the ceiling), so the mix, ducking included, keeps its shape. Silence stays silence.
+    /// </summary>
+    private static string Normalise(Loudness? measured) => measured is { } m && m.Integrated > -70
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"{LoudnessFilter}:measured_I={m.Integrated:0.##}:measured_TP={m.TruePeak:0.##}:measured_LRA={m.Range:0.##}:measured_thresh={m.Threshold:0.##}:offset={m.Offset:0.##}:linear=true,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo")
+        : "anull";
+
+    /// <summary>Music lowers to this fraction (about -14 dB) while someone speaks.</summary>
+    internal const double DuckGain = 0.2;
+
+    /// <summary>Seconds over which ducking sets in before the speech starts, and lifts after it ends.</summary>
+    internal const double DuckAttack = 0.15;
+
+    internal const double DuckRelease = 0.35;
+
+    /// <summary>
+    /// Sound, per scene: silence as long as the scene, with the scene's voices, clips and audio tracks mixed in at
+    /// their place, then the scenes' sound concatenated. Every sound lies within its scene (tracks are cut at the
+    /// scene end), so no sound is padded with more silence than its own scene has. Scene edges fall on the sample
+    /// nearest their frame, so the sound never drifts from the picture. Returns the label of the mixed sound.
+    /// </summary>
+    private static string AppendSound(StringBuilder graph, CompositionPlan plan, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, Func<string[], int> addInput)
+    {
+        var fps = plan.Fps;
         var sceneSounds = new List<string>();
         foreach (var scene in plan.Scenes)
         {
@@ -106,6 +192,7 @@ internal static class FfmpegGraph
             var silence = $"z{scene.Index}";
             graph.Append(CultureInfo.InvariantCulture, $"anullsrc=r=48000:cl=stereo,atrim=end_sample={samples}[{silence}];\n");
             var labels = new List<string> { silence };
+            var speech = SpeechIntervals(plan, scene, media);
             foreach (var t in plan.Sounds.Where(t => t.SceneIndex == scene.Index))
             {
                 if (!media.TryGetValue((t.SceneIndex, t.TrackIndex), out var m) || !m.Info.HasAudio || t.DurationMs <= 0)
@@ -123,15 +210,18 @@ internal static class FfmpegGraph
                 if (offset > 0)
                     input.AddRange(["-ss", Sec(offset / 1000)]);
                 input.AddRange(["-i", m.Path]);
-                var i = AddInput([.. input]);
+                var i = addInput([.. input]);
                 var label = $"a{i}";
                 var delay = Math.Max(0, (long)Math.Round(t.StartMs * 48.0) - firstSample);
                 graph.Append(CultureInfo.InvariantCulture,
                     $"[{i}:a]aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,atrim=duration={Sec(t.DurationMs / 1000)},asetpts=PTS-STARTPTS");
                 if (Math.Abs(volume - 1) > 1e-9)
                     graph.Append(CultureInfo.InvariantCulture, $",volume={volume.ToString("0.###", CultureInfo.InvariantCulture)}");
+                graph.Append(Fades(plan, t));
                 if (delay > 0)
                     graph.Append(CultureInfo.InvariantCulture, $",adelay=delays={delay}S:all=1");
+                if (t.Track.Type == TrackTypes.Audio && t.Track.Ducking != false && speech.Count > 0)
+                    graph.Append(Ducking(speech));
                 graph.Append(CultureInfo.InvariantCulture, $"[{label}];\n");
                 labels.Add(label);
             }
@@ -146,15 +236,53 @@ internal static class FfmpegGraph
             sceneSounds.Add(mixed);
         }
         graph.Append(string.Concat(sceneSounds.Select(l => $"[{l}]")))
-            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneSounds.Count}:v=0:a=1[aout]");
+            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneSounds.Count}:v=0:a=1[mix];\n");
+        return "mix";
+    }
 
-        args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-map", "[aout]"]);
-        args.AddRange(["-c:v", "libx264", "-preset", options.Preset, "-crf", Int(options.Crf), "-pix_fmt", "yuv420p", "-r", Int(fps)]);
-        args.AddRange(["-c:a", "aac", "-b:a", Int(options.AudioBitrateKbps) + "k", "-ar", "48000", "-ac", "2"]);
-        // -t, not -frames:v: a frame limit ends the output before the encoder flushes the last AAC frames.
-        args.AddRange(["-t", total, "-movflags", "+faststart"]);
-        args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
-        return new FfmpegInvocation(args, graph.ToString());
+    /// <summary>When the scene's presenters speak, in seconds from the scene start.</summary>
+    private static List<(double From, double To)> SpeechIntervals(CompositionPlan plan, ScenePlan scene, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media)
+    {
+        var sceneStart = scene.StartFrame / (double)plan.Fps;
+        return plan.Sounds
+            .Where(t => t.SceneIndex == scene.Index && t.Track.Type == TrackTypes.Actor && media.ContainsKey((t.SceneIndex, t.TrackIndex)))
+            .Select(t => (From: (t.StartMs / 1000) - sceneStart, To: ((t.StartMs + Math.Min(t.DurationMs, media[(t.SceneIndex, t.TrackIndex)].Info.DurationMs)) / 1000) - sceneStart))
+            .Where(i => i.To > i.From)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Ducking as a volume envelope over the scene's clock: full level, ramping down over <see cref="DuckAttack"/>
+    /// to reach <see cref="DuckGain"/> as speech starts, back up over <see cref="DuckRelease"/> after it ends. The
+    /// speech intervals are known exactly, so no level detector has to guess (and lag). The envelope is evaluated
+    /// on 10 ms frames so the ramps are smooth, not stepped.
+    /// </summary>
+    private static string Ducking(List<(double From, double To)> speech)
+    {
+        var shapes = speech.Select(s => string.Create(CultureInfo.InvariantCulture,
+            $"clip(min((t-{s.From - DuckAttack:0.####})/{DuckAttack},({s.To + DuckRelease:0.####}-t)/{DuckRelease}),0,1)")).ToList();
+        // max() takes two arguments: fold the shapes pairwise. The quotes keep the commas inside the option value.
+        var envelope = shapes.Skip(1).Aggregate(shapes[0], (acc, shape) => $"max({acc},{shape})");
+        return string.Create(CultureInfo.InvariantCulture, $",asetnsamples=n=480:p=0,volume=volume='1-{1 - DuckGain:0.###}*{envelope}':eval=frame");
+    }
+
+    /// <summary>An audio track's fades, on its own clock: in where its sound begins, out where it ends (not where a sequentialBlendId chain goes on).</summary>
+    private static string Fades(CompositionPlan plan, TimedTrack t)
+    {
+        if (t.Track.Type != TrackTypes.Audio)
+            return "";
+        var fades = new StringBuilder();
+        var seconds = t.DurationMs / 1000;
+        if (t.Track.FadeInMs is > 0 and var fadeIn && t.MediaOffsetMs == 0)
+            fades.Append(CultureInfo.InvariantCulture, $",afade=t=in:st=0:d={Sec(Math.Min(fadeIn / 1000, seconds))}");
+        var continues = t.Track.SequentialBlendId is { } id && plan.Sounds.Any(n =>
+            n.SceneIndex == t.SceneIndex + 1 && n.Track.SequentialBlendId == id && n.Track.Type == t.Track.Type && n.MediaOffsetMs > 0);
+        if (t.Track.FadeOutMs is > 0 and var fadeOut && !continues)
+        {
+            var d = Math.Min(fadeOut / 1000, seconds);
+            fades.Append(CultureInfo.InvariantCulture, $",afade=t=out:st={Sec(seconds - d)}:d={Sec(d)}");
+        }
+        return fades.ToString();
     }
 
     private static long Sample(long frame, int fps) => (long)Math.Round(frame * 48000.0 / fps, MidpointRounding.AwayFromZero);

@@ -1,93 +1,68 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Reelgen.Rendering;
 
 /// <summary>
-/// Runs ffmpeg with <c>-progress pipe:1</c> and turns <c>out_time_us</c> into <see cref="RenderStage.Generating"/>
-/// reports, at least once a second. Cancelling kills the process tree at once.
+/// Runs the encoding ffmpeg with <c>-progress pipe:1</c> and turns <c>out_time_us</c> into
+/// <see cref="RenderStage.Generating"/> reports, at least once a second. Cancelling kills the process at once.
 /// </summary>
 internal static class FfmpegRunner
 {
     public static async Task RunAsync(string ffmpegPath, IReadOnlyList<string> arguments, double totalSeconds, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(ffmpegPath)
+        var fraction = 0.0;
+        void Read(string line)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments)
-            psi.ArgumentList.Add(a);
-        Process process;
+            if (line.StartsWith("out_time_us=", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan("out_time_us=".Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out var us)
+                && totalSeconds > 0)
+            {
+                Volatile.Write(ref fraction, Math.Clamp(us / 1e6 / totalSeconds, 0, 1));
+            }
+        }
+
+        // ffmpeg writes progress every half second once it encodes; the heartbeat covers the start and slow frames.
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(0.5));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(heartbeatStop.Token))
+                    progress?.Report(new RenderProgress(RenderStage.Generating, Volatile.Read(ref fraction)));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }, CancellationToken.None);
+
+        progress?.Report(new RenderProgress(RenderStage.Generating, 0));
+        ProcessResult result;
         try
         {
-            process = Process.Start(psi) ?? throw new RenderException("ffmpeg could not be started");
+            // No time limit here: a render's length is bounded by the creative; cancellation stops it.
+            result = await ProcessRunner.RunAsync(ffmpegPath, arguments, Timeout.InfiniteTimeSpan, cancellationToken, Read);
         }
-        catch (System.ComponentModel.Win32Exception ex)
+        finally
         {
-            throw new RenderException($"ffmpeg could not be started ({ffmpegPath}): {ex.Message}", ex);
-        }
-        using (process)
-        {
-            using var kill = cancellationToken.Register(() => ProcessKiller.Kill(process));
-            var fraction = 0.0;
-            var stderrTail = new Queue<string>();
-            var stderr = Task.Run(async () =>
-            {
-                while (await process.StandardError.ReadLineAsync(CancellationToken.None) is { } line)
-                {
-                    lock (stderrTail)
-                    {
-                        stderrTail.Enqueue(line);
-                        if (stderrTail.Count > 30)
-                            stderrTail.Dequeue();
-                    }
-                }
-            }, CancellationToken.None);
-            var stdout = Task.Run(async () =>
-            {
-                while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
-                {
-                    if (line.StartsWith("out_time_us=", StringComparison.Ordinal)
-                        && long.TryParse(line.AsSpan("out_time_us=".Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out var us)
-                        && totalSeconds > 0)
-                    {
-                        Volatile.Write(ref fraction, Math.Clamp(us / 1e6 / totalSeconds, 0, 1));
-                    }
-                }
-            }, CancellationToken.None);
-
-            // ffmpeg writes progress every half second once it encodes; the heartbeat covers the start and slow frames.
-            using var heartbeatStop = new CancellationTokenSource();
-            var heartbeat = Task.Run(async () =>
-            {
-                using var timer = new PeriodicTimer(TimeSpan.FromSeconds(0.5));
-                try
-                {
-                    while (await timer.WaitForNextTickAsync(heartbeatStop.Token))
-                        progress?.Report(new RenderProgress(RenderStage.Generating, Volatile.Read(ref fraction)));
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }, CancellationToken.None);
-
-            progress?.Report(new RenderProgress(RenderStage.Generating, 0));
-            await process.WaitForExitAsync(CancellationToken.None);
-            await Task.WhenAll(stdout, stderr);
             await heartbeatStop.CancelAsync();
             await heartbeat;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (process.ExitCode != 0)
-            {
-                string tail;
-                lock (stderrTail)
-                    tail = string.Join("\n", stderrTail);
-                throw new RenderException($"ffmpeg failed (exit code {process.ExitCode}): {tail}");
-            }
-            progress?.Report(new RenderProgress(RenderStage.Generating, 1));
         }
+        if (result.ExitCode != 0)
+            throw new RenderException($"ffmpeg failed (exit code {result.ExitCode}): {result.ErrorTail}");
+        progress?.Report(new RenderProgress(RenderStage.Generating, 1));
+    }
+
+    /// <summary>
+    /// Runs ffmpeg to completion and returns the end of what it wrote on stderr, where filters such as loudnorm
+    /// report when they close.
+    /// </summary>
+    public static async Task<string> CaptureAsync(string ffmpegPath, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        // A pass over the whole sound: as for encoding, its length is bounded by the creative.
+        var result = await ProcessRunner.RunAsync(ffmpegPath, arguments, Timeout.InfiniteTimeSpan, cancellationToken);
+        if (result.ExitCode != 0)
+            throw new RenderException($"ffmpeg failed (exit code {result.ExitCode}): {result.ErrorTail}");
+        return result.ErrorTail;
     }
 }

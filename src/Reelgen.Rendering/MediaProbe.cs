@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -8,27 +7,18 @@ namespace Reelgen.Rendering;
 internal sealed record MediaInfo(double DurationMs, bool HasVideo, bool HasAudio, int Width, int Height);
 
 /// <summary>Runs ffprobe on local files only (protocol whitelist <c>file</c>).</summary>
-internal sealed class MediaProbe(string ffprobePath)
+internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout)
 {
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(ffprobePath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-v", "error", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", path })
-            psi.ArgumentList.Add(arg);
-        using var process = Process.Start(psi) ?? throw new RenderException("ffprobe could not be started");
-        using var kill = cancellationToken.Register(() => ProcessKiller.Kill(process));
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        await process.WaitForExitAsync(CancellationToken.None);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
-            throw new InvalidDataException(FirstLine(await stderr) ?? "ffprobe could not read it");
-        return Parse(await stdout);
+        var result = await ProcessRunner.RunAsync(
+            ffprobePath,
+            ["-v", "error", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", path],
+            timeout,
+            cancellationToken);
+        if (result.ExitCode != 0)
+            throw new InvalidDataException(FirstLine(result.ErrorTail) ?? "ffprobe could not read it");
+        return Parse(System.Text.Encoding.UTF8.GetString(result.Output));
     }
 
     internal static MediaInfo Parse(string json)
@@ -71,22 +61,4 @@ internal sealed class MediaProbe(string ffprobePath)
 
     private static string? FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-}
-
-internal static class ProcessKiller
-{
-    /// <summary>Ends a child process and its children; a process that already ended is fine.</summary>
-    public static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-        }
-    }
 }

@@ -36,6 +36,9 @@ public sealed class RenderOptions
     /// <summary>espeak-ng executable, the speech engine.</summary>
     public string EspeakPath { get; set; } = "espeak-ng";
 
+    /// <summary>Longest a short ffmpeg or ffprobe run (probing an asset, sampling a colour, drawing the thumbnail) may take.</summary>
+    public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>libx264 preset.</summary>
     public string Preset { get; set; } = "veryfast";
 

@@ -26,7 +26,7 @@ public sealed partial class VideoRenderer
         _options = options;
         _voices = voices ?? new VoiceCatalog(options.EspeakPath);
         _logger = logger ?? NullLogger<VideoRenderer>.Instance;
-        _probe = new MediaProbe(options.FfprobePath);
+        _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout);
     }
 
     /// <summary>Renders <paramref name="creative"/> to <paramref name="outputPath"/>.</summary>
@@ -58,6 +58,8 @@ public sealed partial class VideoRenderer
         var plan = CompositionPlanner.Plan(timeline);
         await SampleKeyColoursAsync(plan, media, cancellationToken);
 
+        // The sound is measured while the pictures are drawn: the two use different cores most of the time.
+        var loudness = MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
         string PicturePath(string name) => Path.Combine(workDirectory, name + ".png");
         var pictures = plan.Pictures.ToList();
         using (var painter = new StillPainter(media))
@@ -75,7 +77,7 @@ public sealed partial class VideoRenderer
         LogPrepared(_logger, media.Count, pictures.Count, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
 
         var scriptPath = Path.Combine(workDirectory, "graph.txt");
-        var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options);
+        var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options, await loudness);
         await File.WriteAllTextAsync(scriptPath, invocation.FilterGraph, cancellationToken);
         // The exact command, kept beside the graph so a failed render can be replayed by hand.
         await File.WriteAllLinesAsync(Path.Combine(workDirectory, "ffmpeg-args.txt"), invocation.Arguments, cancellationToken);
@@ -96,6 +98,20 @@ public sealed partial class VideoRenderer
         // cost a process start (about 0.2 s) on every render.
         LogRendered(_logger, outputPath, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
         return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, Captions(timeline, media));
+    }
+
+    /// <summary>
+    /// The first pass of loudness normalisation: the sound alone, mixed as the render will mix it, measured by
+    /// loudnorm. Sound-only, so it costs a fraction of a second even for a long video; none when nothing sounds.
+    /// </summary>
+    private async Task<Loudness?> MeasureLoudnessAsync(CompositionPlan plan, Dictionary<(int Scene, int Track), TrackMedia> media, string workDirectory, CancellationToken ct)
+    {
+        if (!plan.Sounds.Any(t => media.TryGetValue((t.SceneIndex, t.TrackIndex), out var m) && m.Info.HasAudio))
+            return null;
+        var scriptPath = Path.Combine(workDirectory, "loudness-graph.txt");
+        var probe = FfmpegGraph.BuildLoudnessProbe(plan, media, scriptPath);
+        await File.WriteAllTextAsync(scriptPath, probe.FilterGraph, ct);
+        return Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, probe.Arguments, ct));
     }
 
     /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>
@@ -200,24 +216,15 @@ public sealed partial class VideoRenderer
 
     private async Task<string> CornerColourAsync(string path, double offsetMs, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(_options.FfmpegPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
-            "-v", "error", "-nostdin", "-protocol_whitelist", "file,pipe", "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
-            "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-        })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(psi) ?? throw new RenderException("ffmpeg could not be started");
-        using var kill = ct.Register(() => ProcessKiller.Kill(process));
-        var buffer = new MemoryStream();
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        await process.StandardOutput.BaseStream.CopyToAsync(buffer, CancellationToken.None);
-        await process.WaitForExitAsync(CancellationToken.None);
-        await stderr;
-        ct.ThrowIfCancellationRequested();
-        var rgb = buffer.ToArray();
+        var result = await ProcessRunner.RunAsync(
+            _options.FfmpegPath,
+            [
+                "-v", "error", "-nostdin", "-protocol_whitelist", "file,pipe", "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
+                "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+            ],
+            _options.ToolTimeout,
+            ct);
+        var rgb = result.Output;
         return rgb.Length >= 3 ? Convert.ToHexString(rgb, 0, 3) : "00FF00";
     }
 

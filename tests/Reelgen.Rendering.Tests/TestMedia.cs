@@ -111,9 +111,10 @@ public static partial class TestMedia
     }
 
     /// <summary>Mean volume in dB of the sound between two moments (-91 for digital silence).</summary>
-    public static double MeanVolume(string video, double from, double to)
+    public static double MeanVolume(string video, double from, double to, string? filter = null)
     {
-        var output = Run("ffmpeg", ["-v", "info", "-nostats", "-ss", S(from), "-t", S(to - from), "-i", video, "-vn", "-af", "volumedetect", "-f", "null", "-"], stderr: true);
+        var af = filter is null ? "volumedetect" : filter + ",volumedetect";
+        var output = Run("ffmpeg", ["-v", "info", "-nostats", "-ss", S(from), "-t", S(to - from), "-i", video, "-vn", "-af", af, "-f", "null", "-"], stderr: true);
         var m = MeanVolumePattern().Match(output);
         Assert.True(m.Success, output);
         return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -130,7 +131,7 @@ public static partial class TestMedia
 
     private static void Ffmpeg(IEnumerable<string> args) => Run("ffmpeg", ["-v", "error", "-y", .. args]);
 
-    private static string Run(string tool, IEnumerable<string> args, bool stderr = false)
+    public static string Run(string tool, IEnumerable<string> args, bool stderr = false)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)

@@ -6,7 +6,6 @@ using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
 using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
-using Reelgen.Server.Videos;
 using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Jobs;
@@ -90,7 +89,7 @@ public sealed partial class RenderWorker(
             var shareId = WorkspaceStore.NewSecretId();
             var thumbnail = Path.Combine(workDirectory, "thumbnail.jpg");
             // A video without a poster is still a video: say why, and let the page do without one.
-            if (await Thumbnails.ExtractAsync(output, thumbnail, result.DurationSeconds, cts.Token) is { } noThumbnail)
+            if (await renderer.ExtractThumbnailAsync(output, thumbnail, result.DurationSeconds, cts.Token) is { } noThumbnail)
                 LogNoThumbnail(job.Id, noThumbnail);
             var captions = result.Captions;
             var captionsFile = Path.Combine(workDirectory, "captions.vtt");

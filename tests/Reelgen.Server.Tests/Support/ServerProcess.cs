@@ -28,6 +28,9 @@ public sealed class ServerProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The executable's process id, once started.</summary>
+    public int Pid => _process!.Id;
+
     public HttpClient Client()
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}/api/v1/") };
@@ -68,6 +71,13 @@ public sealed class ServerProcess : IDisposable
     public void Kill()
     {
         _process?.Kill(entireProcessTree: true);
+        _process?.WaitForExit();
+    }
+
+    /// <summary>SIGKILL to the executable alone: its children are left to the kernel and to Reelgen's own arrangements.</summary>
+    public void KillParentOnly()
+    {
+        _process?.Kill(entireProcessTree: false);
         _process?.WaitForExit();
     }
 

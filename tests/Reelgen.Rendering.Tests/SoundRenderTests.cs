@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Reelgen.Creative;
+
+namespace Reelgen.Rendering.Tests;
+
+/// <summary>Music ducks under speech, fades in and out, and every video plays at the same loudness.</summary>
+public sealed partial class SoundRenderTests(AssetServer server) : RenderTest(server)
+{
+    private const int MusicHz = 3000;
+
+    [Fact]
+    public async Task Music_ducks_under_speech_and_rises_again()
+    {
+        var music = Server.Serve("/d/music.wav", TestMedia.Tone(Work, 6, MusicHz));
+        var speaker = Track.ActorTrack("ryan", "This sentence is spoken over the music.", position: new Position(0, 0), size: new Size(40, 40));
+        speaker.StartTimeGap = 1500;
+        var output = await RenderAsync(Creative(160, 120, Scene(6000, Track.AudioTrack(music, loop: true), speaker)));
+        var speechEnd = 1.5 + (Result!.Captions[0].EndMs - Result.Captions[0].StartMs) / 1000;
+
+        var alone = Band(output, 0.2, 1.2);
+        var under = Band(output, 1.7, speechEnd - 0.2);
+        var after = Band(output, speechEnd + 0.6, 5.8);
+        Assert.True(alone - under >= 10, $"music alone {alone:0.#} dB, under speech {under:0.#} dB");
+        Assert.InRange(alone - after, -1.5, 1.5);
+        // Smooth: the level steps down over the attack, not at once.
+        var ramp = Band(output, 1.38, 1.45);
+        Assert.InRange(ramp, under + 2, alone - 2);
+    }
+
+    [Fact]
+    public async Task Ducking_false_keeps_the_music_level_and_fades_shape_it()
+    {
+        var music = Server.Serve("/f/music.wav", TestMedia.Tone(Work, 4, MusicHz));
+        var track = Track.AudioTrack(music);
+        track.Ducking = false;
+        track.FadeInMs = 1000;
+        track.FadeOutMs = 1000;
+        var speaker = Track.ActorTrack("ryan", "Spoken words.", position: new Position(0, 0), size: new Size(40, 40));
+        var output = await RenderAsync(Creative(160, 120, Scene(4000, track, speaker)));
+        var start = Band(output, 0, 0.15);
+        var middle = Band(output, 1.3, 2.7);
+        var end = Band(output, 3.85, 4);
+        Assert.True(middle - start > 12, $"fades in: {start:0.#} then {middle:0.#} dB");
+        Assert.True(middle - end > 12, $"fades out: {middle:0.#} then {end:0.#} dB");
+        var speechEnd = Result!.Captions[0].EndMs / 1000;
+        Assert.InRange(Band(output, 1.1, Math.Min(1.3, speechEnd)) - Band(output, 2.7, 2.9), -3, 3);
+    }
+
+    [Theory]
+    [InlineData(0.05)]
+    [InlineData(1.0)]
+    public async Task A_video_plays_at_minus_16_LUFS_whatever_its_sources(double volume)
+    {
+        var music = Server.Serve($"/l/music{volume}.wav", TestMedia.Tone(Work, 5, 440));
+        var speaker = Track.ActorTrack("karen", "Loudness is measured over the whole video.", position: new Position(0, 0), size: new Size(40, 40));
+        var output = await RenderAsync(Creative(160, 120, Scene(5000, Track.AudioTrack(music, volume: volume), speaker)));
+        Assert.InRange(IntegratedLoudness(output), -17, -15);
+    }
+
+    /// <summary>Mean level in dB in a narrow band around the music's tone.</summary>
+    private static double Band(string video, double from, double to) =>
+        TestMedia.MeanVolume(video, from, to, $"bandpass=f={MusicHz}:width_type=q:w=20,bandpass=f={MusicHz}:width_type=q:w=20");
+
+    private static double IntegratedLoudness(string video)
+    {
+        var output = TestMedia.Run("ffmpeg", ["-v", "info", "-nostats", "-i", video, "-vn", "-af", "ebur128", "-f", "null", "-"], stderr: true);
+        var m = IntegratedPattern().Matches(output);
+        Assert.True(m.Count > 0, output);
+        return double.Parse(m[^1].Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"I:\s*(-?[\d.]+) LUFS")]
+    private static partial Regex IntegratedPattern();
+}

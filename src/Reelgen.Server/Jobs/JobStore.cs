@@ -27,6 +27,9 @@ public sealed class JobRow
     public long UpdatedAt { get; set; }
 }
 
+/// <summary>A job to queue: the request as it will be stored, its callback URL and its warnings.</summary>
+public sealed record NewJob(string Request, string? CallbackUrl, IReadOnlyList<string> Warnings);
+
 /// <summary>The finished video a lease holder stores, written in the same transaction that finishes the job.</summary>
 public sealed record FinishedVideo(string Name, string FileKey, string ShareId, long SizeBytes, double DurationSeconds, int Width, int Height, bool HasCaptions);
 
@@ -47,26 +50,39 @@ public sealed class JobStore(Db db, TimeProvider time)
     /// </summary>
     public async Task<JobRow> CreateAsync(string workspaceId, string request, string? callbackUrl, IReadOnlyList<string>? warnings, CancellationToken ct)
     {
-        var now = Now;
-        var job = new JobRow
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            WorkspaceId = workspaceId,
-            VideoId = Guid.CreateVersion7().ToString(),
-            Status = JobStatus.InQueue,
-            MaximumProgress = JobStatus.MaximumProgress,
-            Request = request,
-            CallbackUrl = callbackUrl,
-            Warnings = warnings is { Count: > 0 } ? JsonSerializer.Serialize(warnings) : null,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var job = NewRow(workspaceId, new NewJob(request, callbackUrl, warnings ?? []), Now);
         var pending = new PendingInsert(job, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await _inserts.Writer.WriteAsync(pending, ct);
         EnsureInsertLoop();
         await pending.Committed.Task.WaitAsync(ct);
         return job;
     }
+
+    /// <summary>Queues many jobs in one transaction: all of them are committed, or none.</summary>
+    public async Task<IReadOnlyList<JobRow>> CreateManyAsync(string workspaceId, IReadOnlyList<NewJob> jobs, CancellationToken ct)
+    {
+        var now = Now;
+        var rows = jobs.Select(j => NewRow(workspaceId, j, now)).ToList();
+        await db.WriteAsync(async (c, t) => await c.ExecuteAsync(new CommandDefinition(InsertSql, rows, t, cancellationToken: ct)), ct);
+        return rows;
+    }
+
+    private const string InsertSql =
+        $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)";
+
+    private static JobRow NewRow(string workspaceId, NewJob job, long now) => new()
+    {
+        Id = Guid.CreateVersion7().ToString(),
+        WorkspaceId = workspaceId,
+        VideoId = Guid.CreateVersion7().ToString(),
+        Status = JobStatus.InQueue,
+        MaximumProgress = JobStatus.MaximumProgress,
+        Request = job.Request,
+        CallbackUrl = job.CallbackUrl,
+        Warnings = job.Warnings.Count > 0 ? JsonSerializer.Serialize(job.Warnings) : null,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 
     private sealed record PendingInsert(JobRow Job, TaskCompletionSource Committed);
 
@@ -96,9 +112,7 @@ public sealed class JobStore(Db db, TimeProvider time)
                 {
                     foreach (var p in batch)
                     {
-                        await c.ExecuteAsync(new CommandDefinition(
-                            $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)",
-                            p.Job, t));
+                        await c.ExecuteAsync(new CommandDefinition(InsertSql, p.Job, t));
                     }
                     return 0;
                 });

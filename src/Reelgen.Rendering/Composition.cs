@@ -17,6 +17,12 @@ internal sealed record StillLayer(StillPicture Picture, long FromFrame, long ToF
 
 internal sealed record VideoLayer(TimedTrack Track, long FromFrame, long ToFrame) : SceneLayer(FromFrame, ToFrame);
 
+/// <summary>
+/// A presenter: its body (and backdrop) is a still picture drawn once; its head is a run of small pictures, one per
+/// distinct pose, that ffmpeg switches by time and sways (see <see cref="PresenterSprites"/>).
+/// </summary>
+internal sealed record PresenterLayer(TimedTrack Track, StillPicture Body, long FromFrame, long ToFrame) : SceneLayer(FromFrame, ToFrame);
+
 /// <summary>A stretch of a scene's base during which the same base picture shows.</summary>
 internal sealed record BaseSegment(StillPicture Picture, long Frames);
 
@@ -30,15 +36,19 @@ internal sealed record ScenePlan(int Index, long StartFrame, long Frames, IReadO
 internal sealed record CompositionPlan(int Width, int Height, int Fps, long Frames, IReadOnlyList<ScenePlan> Scenes, IReadOnlyList<TimedTrack> Sounds)
 {
     public IEnumerable<StillPicture> Pictures =>
-        Scenes.SelectMany(s => s.Base.Select(b => b.Picture).Concat(s.Layers.OfType<StillLayer>().Select(l => l.Picture)));
+        Scenes.SelectMany(s => s.Base.Select(b => b.Picture)
+            .Concat(s.Layers.OfType<StillLayer>().Select(l => l.Picture))
+            .Concat(s.Layers.OfType<PresenterLayer>().Select(l => l.Body)));
+
+    public IEnumerable<PresenterLayer> Presenters => Scenes.SelectMany(s => s.Layers.OfType<PresenterLayer>());
 
     public double Seconds => Frames / (double)Fps;
 }
 
 internal static class CompositionPlanner
 {
-    /// <summary>Video tracks move; every other visual track is a still drawn once.</summary>
-    public static bool Moves(Track track) => track.Type == TrackTypes.Video;
+    /// <summary>Video tracks and presenters move; every other visual track is a still drawn once.</summary>
+    public static bool Moves(Track track) => track.Type is TrackTypes.Video or TrackTypes.Actor;
 
     public static CompositionPlan Plan(Timeline timeline)
     {
@@ -88,7 +98,14 @@ internal static class CompositionPlanner
             }
             foreach (var v in firstVideo < 0 ? [] : visual[firstVideo..])
             {
-                if (Moves(v.Track.Track))
+                if (v.Track.Track.Type == TrackTypes.Actor)
+                {
+                    FlushGroup();
+                    var (x, y, w, h) = Bounds([v.Track], timeline.Width, timeline.Height);
+                    var body = new StillPicture(Name($"actor{v.Track.TrackIndex}", scene.Index, 0), x, y, w, h, null, [v.Track]);
+                    layers.Add(new PresenterLayer(v.Track, body, v.From, v.To));
+                }
+                else if (Moves(v.Track.Track))
                 {
                     FlushGroup();
                     layers.Add(new VideoLayer(v.Track, v.From, v.To));

@@ -38,6 +38,12 @@ internal sealed record Loudness(double Integrated, double TruePeak, double Range
     }
 }
 
+/// <summary>
+/// A presenter's head for ffmpeg: an ffconcat list of the pose pictures with how long each shows (from the layer's
+/// start), where the picture's top-left corner sits when the head is still, and how it sways.
+/// </summary>
+internal sealed record PresenterSprites(string ListPath, int X, int Y, HeadSway Sway);
+
 /// <summary>An ffmpeg command line and the filter graph it reads from <c>-filter_complex_script</c>.</summary>
 internal sealed record FfmpegInvocation(IReadOnlyList<string> Arguments, string FilterGraph);
 
@@ -55,7 +61,8 @@ internal static class FfmpegGraph
         string filterScriptPath,
         string outputPath,
         RenderOptions options,
-        Loudness? loudness = null)
+        Loudness? loudness = null,
+        IReadOnlyDictionary<(int Scene, int Track), PresenterSprites>? presenters = null)
     {
         var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error", "-protocol_whitelist", "file,pipe" };
         var graph = new StringBuilder();
@@ -96,6 +103,22 @@ internal static class FfmpegGraph
                     var i = AddInput("-i", picturePath(still.Picture.Name));
                     graph.Append(CultureInfo.InvariantCulture,
                         $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+                }
+                else if (layer is PresenterLayer presenter)
+                {
+                    var body = AddInput("-i", picturePath(presenter.Body.Name));
+                    var withBody = $"{next}b";
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{body}:v]overlay=x={presenter.Body.X}:y={presenter.Body.Y}:eof_action=repeat:eval=init:enable='{enable}'[{withBody}];\n");
+                    var sprites = presenters![(presenter.Track.SceneIndex, presenter.Track.TrackIndex)];
+                    // The head: one decoded picture per change of pose (a few a second), held by overlay in between
+                    // and moved by the sway expressions on every frame. The list names only files beside it.
+                    var head = AddInput("-f", "concat", "-safe", "1", "-protocol_whitelist", "file", "-i", sprites.ListPath);
+                    var start = presenter.FromFrame / (double)fps;
+                    var (swayX, swayY) = sprites.Sway.Expressions(start);
+                    graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS+{Sec(start)}/TB[h{head}];\n");
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{withBody}][h{head}]overlay=x='{sprites.X}+{swayX}':y='{sprites.Y}+{swayY}':eof_action=repeat:eval=frame:enable='{enable}'[{next}];\n");
                 }
                 else if (layer is VideoLayer video)
                 {

@@ -5,9 +5,9 @@ namespace Reelgen.Rendering;
 
 /// <summary>
 /// Draws the still pictures of a render with SkiaSharp, once each: images scaled to fit their box (aspect kept,
-/// centred), text tracks, and the presenter placeholder of actor tracks.
+/// centred), text tracks, and the still part of presenters (backdrop and body).
 /// </summary>
-internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media) : IDisposable
+internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, PresenterCatalog presenters) : IDisposable
 {
     private readonly TextPainter _text = new();
     private readonly Dictionary<string, SKImage> _images = [];
@@ -33,8 +33,8 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
                         _text.Draw(canvas, box, track.Track.Text ?? "", track.Track.Style);
                     break;
                 case TrackTypes.Actor:
-                    lock (_lock)
-                        DrawPresenter(canvas, box, Actors.Find(track.Track.Actor ?? ""), track.Track.RemoveBackground == true);
+                    var presenter = presenters.Find(track.Track.Actor ?? "") ?? throw new RenderException($"{track.Label}: actor '{track.Track.Actor}' is not known");
+                    presenters.Art(presenter.Name).DrawBody(canvas, box, Colors.Parse(presenter.Color), track.Track.RemoveBackground == true);
                     break;
             }
         }
@@ -123,53 +123,6 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
         canvas.DrawImage(source, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest), null);
         return rotated;
     }
-
-    /// <summary>
-    /// The presenter placeholder: the actor's colour filling the box (unless removeBackground), a head-and-shoulders
-    /// silhouette in a lighter tint, and the actor's name on a band at the bottom. Lip sync is a later feature.
-    /// </summary>
-    internal static void DrawPresenter(SKCanvas canvas, SKRect box, ActorInfo? actor, bool transparent)
-    {
-        var colour = Colors.Parse(actor?.Color ?? "#607D8B");
-        canvas.Save();
-        canvas.ClipRect(box);
-        if (!transparent)
-        {
-            using var fill = new SKPaint
-            {
-                Shader = SKShader.CreateLinearGradient(new SKPoint(box.Left, box.Top), new SKPoint(box.Left, box.Bottom),
-                    [Mix(colour, SKColors.White, 0.15f), Mix(colour, SKColors.Black, 0.25f)], SKShaderTileMode.Clamp),
-            };
-            canvas.DrawRect(box, fill);
-        }
-        var unit = Math.Min(box.Width, box.Height * 0.9f);
-        var cx = box.MidX;
-        using var body = new SKPaint { IsAntialias = true, Color = transparent ? colour : Mix(colour, SKColors.White, 0.6f) };
-        var headRadius = unit * 0.17f;
-        var headY = box.Top + (box.Height * 0.38f);
-        var shoulders = unit * 0.78f;
-        var shouldersTop = headY + (headRadius * 1.25f);
-        canvas.DrawRoundRect(new SKRect(cx - (shoulders / 2), shouldersTop, cx + (shoulders / 2), box.Bottom + (shoulders * 0.5f)), shoulders * 0.4f, shoulders * 0.4f, body);
-        canvas.DrawRect(new SKRect(cx - (headRadius * 0.45f), headY, cx + (headRadius * 0.45f), shouldersTop + 2), body);
-        using var head = new SKPaint { IsAntialias = true, Color = transparent ? Mix(colour, SKColors.White, 0.25f) : Mix(colour, SKColors.White, 0.75f) };
-        canvas.DrawCircle(cx, headY, headRadius, head);
-
-        var name = actor?.DisplayName ?? "Presenter";
-        var textSize = Math.Max(10f, box.Height * 0.075f);
-        using var typeface = SKFontManager.Default.MatchFamily(TextPainter.DefaultFamily, SKFontStyle.Bold) ?? SKTypeface.Default;
-        using var font = new SKFont(typeface, textSize);
-        var band = new SKRect(box.Left, box.Bottom - (textSize * 1.8f), box.Right, box.Bottom);
-        using var bandPaint = new SKPaint { Color = new SKColor(0, 0, 0, 140) };
-        canvas.DrawRect(band, bandPaint);
-        using var label = new SKPaint { IsAntialias = true, Color = SKColors.White };
-        canvas.DrawText(name, band.MidX, band.Bottom - (textSize * 0.55f), SKTextAlign.Center, font, label);
-        canvas.Restore();
-    }
-
-    private static SKColor Mix(SKColor a, SKColor b, float t) => new(
-        (byte)(a.Red + ((b.Red - a.Red) * t)),
-        (byte)(a.Green + ((b.Green - a.Green) * t)),
-        (byte)(a.Blue + ((b.Blue - a.Blue) * t)));
 
     public void Dispose()
     {

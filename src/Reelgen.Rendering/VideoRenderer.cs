@@ -15,16 +15,19 @@ public sealed partial class VideoRenderer
 {
     private readonly RenderOptions _options;
     private readonly VoiceCatalog _voices;
+    private readonly PresenterCatalog _presenters;
     private readonly ILogger<VideoRenderer> _logger;
     private readonly MediaProbe _probe;
 
     /// <param name="options">Tools, encoder settings and asset limits.</param>
     /// <param name="voices">The voice catalogue; by default read from <see cref="RenderOptions.EspeakPath"/>.</param>
     /// <param name="logger">Where preprocessing and ffmpeg steps are logged.</param>
-    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null)
+    /// <param name="presenters">The presenters; by default the built-in ones.</param>
+    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null, PresenterCatalog? presenters = null)
     {
         _options = options;
         _voices = voices ?? new VoiceCatalog(options.EspeakPath);
+        _presenters = presenters ?? new PresenterCatalog();
         _logger = logger ?? NullLogger<VideoRenderer>.Instance;
         _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout);
     }
@@ -46,7 +49,7 @@ public sealed partial class VideoRenderer
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = a => Actors.Find(a) is not null }.Validate(creative, variables);
+        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists }.Validate(creative, variables);
         if (errors.Count > 0)
             throw new RenderException("the creative is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var resolved = DynamicVariables.Apply(creative, variables);
@@ -62,7 +65,7 @@ public sealed partial class VideoRenderer
         var loudness = MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
         string PicturePath(string name) => Path.Combine(workDirectory, name + ".png");
         var pictures = plan.Pictures.ToList();
-        using (var painter = new StillPainter(media))
+        using (var painter = new StillPainter(media, _presenters))
         {
             var painted = 0;
             await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, (picture, _) =>
@@ -73,11 +76,12 @@ public sealed partial class VideoRenderer
                 return ValueTask.CompletedTask;
             });
         }
+        var sprites = await HeadSprites.DrawAsync(plan, media, _presenters, workDirectory, cancellationToken);
         progress?.Report(new RenderProgress(RenderStage.Preprocessing, 1));
         LogPrepared(_logger, media.Count, pictures.Count, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
 
         var scriptPath = Path.Combine(workDirectory, "graph.txt");
-        var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options, await loudness);
+        var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options, await loudness, sprites);
         await File.WriteAllTextAsync(scriptPath, invocation.FilterGraph, cancellationToken);
         // The exact command, kept beside the graph so a failed render can be replayed by hand.
         await File.WriteAllLinesAsync(Path.Combine(workDirectory, "ffmpeg-args.txt"), invocation.Arguments, cancellationToken);
@@ -140,7 +144,7 @@ public sealed partial class VideoRenderer
                     TrackTypes.Image => () => FetchAsync(fetcher, downloads, track.ImageUrl!, MediaKind.Image, $"{label}: imageUrl", cancellationToken),
                     TrackTypes.Video => () => FetchAsync(fetcher, downloads, track.VideoUrl!, MediaKind.Video, $"{label}: videoUrl", cancellationToken),
                     TrackTypes.Audio => () => FetchAsync(fetcher, downloads, track.AudioUrl!, MediaKind.Audio, $"{label}: audioUrl", cancellationToken),
-                    TrackTypes.Actor => () => SpeakAsync(speech, speakers, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, cancellationToken),
+                    TrackTypes.Actor => () => SpeakAsync(speech, speakers, _presenters, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, cancellationToken),
                     _ => null,
                 };
                 if (job is null)
@@ -183,9 +187,9 @@ public sealed partial class VideoRenderer
         }
     }
 
-    private static async Task<TrackMedia> SpeakAsync(EspeakSpeech speech, SemaphoreSlim gate, Track track, string wavPath, string label, CancellationToken ct)
+    private static async Task<TrackMedia> SpeakAsync(EspeakSpeech speech, SemaphoreSlim gate, PresenterCatalog presenters, Track track, string wavPath, string label, CancellationToken ct)
     {
-        var voice = track.SpeakerId ?? Actors.Find(track.Actor ?? "")?.DefaultVoice
+        var voice = track.SpeakerId ?? presenters.Find(track.Actor ?? "")?.DefaultVoice
             ?? throw new RenderException($"{label}: actor '{track.Actor}' is not known");
         await gate.WaitAsync(ct);
         try

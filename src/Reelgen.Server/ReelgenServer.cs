@@ -54,12 +54,14 @@ public static class ReelgenServer
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
+        services.AddPresenters();
         services.AddSingleton<HostedIds>();
-        services.AddSingleton<IValidateOptions<ReelgenOptions>, CompatibilityValidation>();
+        services.AddHostedService<CompatibilityCheck>();
         services.AddSingleton(sp => new VideoRenderer(
             new RenderOptions { AllowPrivateAddresses = sp.GetRequiredService<IOptions<ReelgenOptions>>().Value.Network.AllowPrivateAddresses },
             sp.GetRequiredService<VoiceCatalog>(),
-            sp.GetRequiredService<ILogger<VideoRenderer>>()));
+            sp.GetRequiredService<ILogger<VideoRenderer>>(),
+            sp.GetRequiredService<PresenterCatalog>()));
         services.AddHostedService<StartupTasks>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -103,6 +105,7 @@ public static class ReelgenServer
                 .MapAssets();
         }
         app.MapPublicFiles();
+        app.MapPresenterPreviews();
         app.MapSharePage();
         return app;
     }

@@ -127,7 +127,8 @@ public sealed class PlanningTests
             [(0, 2)] = new("/w/speech.wav", new MediaInfo(1000, false, true, 0, 0)),
             [(0, 3)] = new("/w/music.mp3", new MediaInfo(1000, false, true, 0, 0)),
         };
-        var invocation = FfmpegGraph.Build(plan, n => $"/w/{n}.png", media, "/w/graph.txt", "/w/out.mp4", new RenderOptions());
+        var sprites = new Dictionary<(int, int), PresenterSprites> { [(0, 2)] = new("/w/head-000-002.ffconcat", 230, 10, new HeadSway(2, 5, 0, 1, 4, 0)) };
+        var invocation = FfmpegGraph.Build(plan, n => $"/w/{n}.png", media, "/w/graph.txt", "/w/out.mp4", new RenderOptions(), presenters: sprites);
         var args = string.Join(' ', invocation.Arguments);
         var graph = invocation.FilterGraph;
 
@@ -138,6 +139,10 @@ public sealed class PlanningTests
         Assert.Contains("colorkey=0x00FF00", graph);
         Assert.Contains("enable='between(t\\,0\\,0.98)'", graph);  // the clip shows for its 1 s (25 frames)
         Assert.Contains("-stream_loop -1", args);
+        // The presenter: its body still, then its head's pose pictures from a concat list of local files, swaying.
+        Assert.Contains("-i /w/s000-actor2-000.png", args);
+        Assert.Contains("-f concat -safe 1 -protocol_whitelist file -i /w/head-000-002.ffconcat", args);
+        Assert.Contains("overlay=x='230+2*sin(2*PI*(t-0)/5+0)':y='10+1*sin(2*PI*(t-0)/4+0)'", graph);
         Assert.Contains("volume=0.5", graph);
         Assert.Contains("amix=inputs=4", graph);                    // silence, clip sound, speech, music
         Assert.Contains("-t 2 ", args);

@@ -129,7 +129,7 @@ public static partial class TestMedia
         Assert.True(ok, $"expected ~{expected} but was {actual}{(because is null ? "" : " (" + because + ")")}");
     }
 
-    private static void Ffmpeg(IEnumerable<string> args) => Run("ffmpeg", ["-v", "error", "-y", .. args]);
+    public static void Ffmpeg(IEnumerable<string> args) => Run("ffmpeg", ["-v", "error", "-y", .. args]);
 
     public static string Run(string tool, IEnumerable<string> args, bool stderr = false)
     {

@@ -44,9 +44,9 @@ public sealed class TimingAndSoundRenderTests(AssetServer server) : RenderTest(s
         TestMedia.AssertColour(TestMedia.Pixel(output, first + 0.06, 300, 200), (0, 255, 0));
         TestMedia.AssertColour(TestMedia.Pixel(output, second - 0.06, 300, 200), (0, 255, 0));
         TestMedia.AssertColour(TestMedia.Pixel(output, second + 0.06, 300, 200), (0, 0, 255));
-        // The presenter placeholder is drawn in its box, in the actor's colour family.
+        // The presenter is drawn in its box, on a backdrop in the actor's colour family.
         var presenter = TestMedia.Pixel(output, first + 0.3, 2, 2);
-        Assert.True(presenter.B > presenter.R + 40, $"Ryan's placeholder is blue, was {presenter}");
+        Assert.True(presenter.B > presenter.R + 40, $"Ryan's backdrop is blue, was {presenter}");
 
         Assert.True(TestMedia.MeanVolume(output, 0, first - 0.05) < -80, "scene 1 has no sound");
         Assert.True(TestMedia.MeanVolume(output, first + 0.1, second - 0.2) > -45, "the presenter speaks");

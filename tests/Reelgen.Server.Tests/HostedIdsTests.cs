@@ -12,12 +12,13 @@ namespace Reelgen.Server.Tests;
 public sealed class HostedIdsTests
 {
     private static readonly VoiceCatalog Voices = new();
+    private static readonly PresenterCatalog Presenters = new();
 
     private static HostedIds Resolver(Action<ReelgenOptions>? configure = null)
     {
         var options = new ReelgenOptions();
         configure?.Invoke(options);
-        return new HostedIds(Voices, Microsoft.Extensions.Options.Options.Create(options));
+        return new HostedIds(Voices, Presenters, Microsoft.Extensions.Options.Options.Create(options));
     }
 
     private static (Track Track, List<string> Warnings) StandIn(string actor, string? speakerId, HostedIds? resolver = null)

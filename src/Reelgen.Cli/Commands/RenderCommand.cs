@@ -49,7 +49,8 @@ public sealed class RenderCommand(IAnsiConsole console) : AsyncCommand<RenderCom
             return ExitCodes.BadInput;
         }
         var voices = new VoiceCatalog();
-        var errors = new CreativeValidator { ActorExists = a => Actors.Find(a) is not null, VoiceExists = voices.Exists }.Validate(request);
+        using var presenters = new PresenterCatalog();
+        var errors = new CreativeValidator { ActorExists = presenters.Exists, VoiceExists = voices.Exists }.Validate(request);
         if (errors.Count > 0)
         {
             console.Errors($"{settings.Creative} is not a valid creative ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):", errors, file.Shorten);
@@ -59,7 +60,7 @@ public sealed class RenderCommand(IAnsiConsole console) : AsyncCommand<RenderCom
         var output = Path.GetFullPath(settings.Output ?? Path.ChangeExtension(settings.Creative, ".mp4"));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var work = Directory.CreateTempSubdirectory("reelgen-render-").FullName;
-        var renderer = new VideoRenderer(new RenderOptions { AllowPrivateAddresses = settings.AllowPrivateAddresses });
+        var renderer = new VideoRenderer(new RenderOptions { AllowPrivateAddresses = settings.AllowPrivateAddresses }, voices, presenters: presenters);
         var variables = DynamicVariables.Merge(request);
         RenderResult result;
         try

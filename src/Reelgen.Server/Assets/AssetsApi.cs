@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
-using Reelgen.Creative;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Reelgen.Rendering;
 
 namespace Reelgen.Server.Assets;
@@ -14,14 +16,62 @@ public sealed record ActorAsset(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("preview_url")] string PreviewUrl);
 
-/// <summary>The built-in presenters and the voices they can speak with.</summary>
-public static class AssetsApi
+/// <summary>The presenters (built-in and custom) and the voices they can speak with.</summary>
+public static partial class AssetsApi
 {
     public static RouteGroupBuilder MapAssets(this RouteGroupBuilder api)
     {
         var assets = api.MapGroup("/assets").WithTags("Assets");
-        assets.MapGet("/actors", () => TypedResults.Ok(Actors.BuiltIn.Select(a => new ActorAsset(a.Name, a.DisplayName, a.Gender, a.DefaultVoice, "v1", "Studio", ""))));
+        assets.MapGet("/actors", (PresenterCatalog presenters, IOptions<ReelgenOptions> options) => TypedResults.Ok(presenters.All.Select(p =>
+            new ActorAsset(p.Name, p.DisplayName, p.Gender, p.DefaultVoice, "v1", p.Custom ? "Custom" : "Studio", PreviewUrl(options.Value.PublicBaseUrl, p.Name)))));
         assets.MapGet("/voices", (VoiceCatalog voices) => TypedResults.Ok(voices.All));
         return api;
     }
+
+    /// <summary>
+    /// A still of each presenter at rest on its backdrop, public like a video's thumbnail (no token), drawn on first
+    /// request and kept for the life of the process.
+    /// </summary>
+    public static WebApplication MapPresenterPreviews(this WebApplication app)
+    {
+        var previews = new ConcurrentDictionary<string, Lazy<byte[]>>(StringComparer.OrdinalIgnoreCase);
+        app.MapGet("/presenters/{name}/preview.png", Results<FileContentHttpResult, NotFound> (string name, PresenterCatalog presenters) =>
+        {
+            if (presenters.Find(name) is not { } presenter)
+                return TypedResults.NotFound();
+            var png = previews.GetOrAdd(presenter.Name, n => new Lazy<byte[]>(() => presenters.PreviewPng(n, 480, 540))).Value;
+            return TypedResults.File(png, "image/png");
+        }).ExcludeFromDescription();
+        return app;
+    }
+
+    internal static string PreviewUrl(string? baseUrl, string name) => $"{baseUrl?.TrimEnd('/')}/presenters/{Uri.EscapeDataString(name)}/preview.png";
+
+    /// <summary>Custom presenters come from <c>DataDirectory/presenters</c>; broken folders are logged when the service starts.</summary>
+    public static IServiceCollection AddPresenters(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new PresenterCatalog(Path.Combine(sp.GetRequiredService<IOptions<ReelgenOptions>>().Value.DataDirectory, "presenters")));
+        services.AddHostedService<PresenterCheck>();
+        return services;
+    }
+
+    private sealed partial class PresenterCheck(PresenterCatalog presenters, ILogger<PresenterCheck> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (var problem in presenters.Problems)
+                LogBroken(logger, problem.Name, problem.File, problem.Reason);
+            var custom = presenters.All.Count(p => p.Custom);
+            LogLoaded(logger, presenters.All.Count, custom);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Presenter '{Name}' is not available: {File}: {Reason}")]
+    private static partial void LogBroken(ILogger logger, string name, string file, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} presenters available ({Custom} custom)")]
+    private static partial void LogLoaded(ILogger logger, int count, int custom);
 }

@@ -16,13 +16,15 @@ public sealed class HostedIds
     private static readonly string[] MaleWords = ["male", "man", "men", "boy", "guy", "masculine"];
 
     private readonly VoiceCatalog _voices;
+    private readonly PresenterCatalog _presenters;
     private readonly CompatibilityOptions _compatibility;
     private readonly Dictionary<string, string> _voiceAliases;
     private readonly Dictionary<string, string> _actorAliases;
 
-    public HostedIds(VoiceCatalog voices, IOptions<ReelgenOptions> options)
+    public HostedIds(VoiceCatalog voices, PresenterCatalog presenters, IOptions<ReelgenOptions> options)
     {
         _voices = voices;
+        _presenters = presenters;
         _compatibility = options.Value.Compatibility;
         // Configuration keys are case-insensitive, so the lookups are too.
         _voiceAliases = new(options.Value.Aliases.Voices, StringComparer.OrdinalIgnoreCase);
@@ -69,14 +71,14 @@ public sealed class HostedIds
             track.SpeakerId = null;
         var voiceKnown = track.SpeakerId is null || _voices.Exists(track.SpeakerId);
 
-        if (!string.IsNullOrWhiteSpace(track.Actor) && Actors.Find(track.Actor) is null)
+        if (!string.IsNullOrWhiteSpace(track.Actor) && !_presenters.Exists(track.Actor))
         {
             // The id itself may say who was meant; else the voice asked for: a known one by its gender, an unknown one by its id.
             (string? hint, string? source) = GenderIn(track.Actor) is { } fromName ? (fromName, "its name")
                 : track.SpeakerId is null ? (null, null)
                 : voiceKnown ? (GenderOfVoice(track.SpeakerId), "the voice asked for")
                 : (GenderIn(track.SpeakerId), "the voice asked for");
-            var standIn = Actors.BuiltIn.FirstOrDefault(a => a.Gender == hint) ?? Actors.BuiltIn[0];
+            var standIn = _presenters.All.FirstOrDefault(a => a.Gender == hint) ?? _presenters.All[0];
             var reason = hint is null || standIn.Gender != hint ? "the first presenter" : $"a {hint.ToLowerInvariant()} presenter, from {source}";
             warnings.Add($"{path}.actor: '{track.Actor}' is not a Reelgen presenter; '{standIn.Name}' stands in ({reason}).");
             track.Actor = standIn.Name;
@@ -84,7 +86,7 @@ public sealed class HostedIds
 
         if (!voiceKnown)
         {
-            var presenter = Actors.Find(track.Actor ?? "");
+            var presenter = _presenters.Find(track.Actor ?? "");
             var hint = GenderIn(track.SpeakerId!);
             var standIn = VoiceFor(hint, presenter);
             if (standIn is null)
@@ -98,18 +100,18 @@ public sealed class HostedIds
     }
 
     /// <summary>The presenter's own voice unless the id asked for the other gender; then that gender's first presenter's voice.</summary>
-    private string? VoiceFor(string? gender, ActorInfo? presenter)
+    private string? VoiceFor(string? gender, Presenter? presenter)
     {
         if (presenter is not null && (gender is null || presenter.Gender == gender) && _voices.Exists(presenter.DefaultVoice))
             return presenter.DefaultVoice;
         if (gender is not null)
         {
-            var voice = Actors.BuiltIn.Where(a => a.Gender == gender).Select(a => a.DefaultVoice).FirstOrDefault(_voices.Exists)
+            var voice = _presenters.All.Where(a => a.Gender == gender).Select(a => a.DefaultVoice).FirstOrDefault(_voices.Exists)
                 ?? _voices.All.FirstOrDefault(v => v.Gender == gender)?.SpeakerId;
             if (voice is not null)
                 return voice;
         }
-        return Actors.BuiltIn.Select(a => a.DefaultVoice).FirstOrDefault(_voices.Exists) ?? (_voices.All.Count > 0 ? _voices.All[0].SpeakerId : null);
+        return _presenters.All.Select(a => a.DefaultVoice).FirstOrDefault(_voices.Exists) ?? (_voices.All.Count > 0 ? _voices.All[0].SpeakerId : null);
     }
 
     private string? GenderOfVoice(string speakerId) =>

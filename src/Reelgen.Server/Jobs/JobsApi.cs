@@ -31,7 +31,7 @@ public static class JobsApi
 
     /// <summary>Accepts a job. The job is committed before the answer, so a 200 survives any crash after it.</summary>
     public static async Task<Results<Ok<CreatedJob>, ValidationProblem>> CreateJobAsync(
-        HttpContext http, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, HostedIds hostedIds)
+        HttpContext http, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         // Old clients send JSON without a Content-Type, so the body is read whatever the header says.
         var (node, request, errors) = await ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
@@ -40,7 +40,7 @@ public static class JobsApi
         {
             // The stored job stays as the client sent it; the worker makes the same substitutions again.
             warnings = hostedIds.StandIn(request!);
-            errors = TemplatesApi.Validator(voices, requireValues: true).Validate(request!);
+            errors = TemplatesApi.Validator(voices, presenters, requireValues: true).Validate(request!);
             CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
         }
         if (errors.Count > 0)

@@ -32,13 +32,13 @@ public static class TemplatesApi
     }
 
     public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(
-        HttpContext http, Db db, TimeProvider time, VoiceCatalog voices, HostedIds hostedIds)
+        HttpContext http, Db db, TimeProvider time, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         var (node, request, errors) = await JobsApi.ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
         // Stand-ins are chosen (and warned about) on each job made from the template, not on the template.
         if (errors is null)
             hostedIds.StandIn(request!);
-        errors ??= Validator(voices, requireValues: false).Validate(request!);
+        errors ??= Validator(voices, presenters, requireValues: false).Validate(request!);
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
         var id = Guid.CreateVersion7().ToString();
@@ -54,7 +54,7 @@ public static class TemplatesApi
     /// <c>callback</c>) and <c>callbackPayload</c> set, and the result is validated and queued like any job.
     /// </summary>
     public static async Task<Results<Ok<CreatedJob>, NotFound<ProblemDetails>, ValidationProblem>> CreateTemplateJobAsync(
-        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, HostedIds hostedIds)
+        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         var (body, _, errors) = await JobsApi.ReadJsonAsync<JsonObject>(http.Request);
         if (errors is not null)
@@ -64,7 +64,7 @@ public static class TemplatesApi
         if (await FindTemplateAsync(templateId, http, db) is not { } template)
             return JobsApi.NotFound("template job", templateId);
         errors = [];
-        var job = Instantiate(template, body!, "", options.Value, voices, hostedIds, errors);
+        var job = Instantiate(template, body!, "", options.Value, voices, presenters, hostedIds, errors);
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
         var created = await jobs.CreateAsync(http.Workspace().Id, job.Request, job.CallbackUrl, job.Warnings, http.RequestAborted);
@@ -78,7 +78,7 @@ public static class TemplatesApi
     /// bad item (named <c>items[i]...</c>) creates nothing and a 200 means all of them exist.
     /// </summary>
     public static async Task<Results<Ok<CreatedBatch>, NotFound<ProblemDetails>, ValidationProblem>> CreateBatchAsync(
-        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, HostedIds hostedIds)
+        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         var (body, _, errors) = await JobsApi.ReadJsonAsync<JsonObject>(http.Request);
         if (errors is not null)
@@ -99,7 +99,7 @@ public static class TemplatesApi
             if (items[i] is not JsonObject item)
                 errors[$"items[{i}]"] = ["must be an object."];
             else
-                newJobs.Add(Instantiate(template, item, $"items[{i}].", options.Value, voices, hostedIds, errors));
+                newJobs.Add(Instantiate(template, item, $"items[{i}].", options.Value, voices, presenters, hostedIds, errors));
         }
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
@@ -128,7 +128,7 @@ public static class TemplatesApi
     /// callback URL and payload, validated like any job. Problems go to <paramref name="errors"/> under
     /// <paramref name="prefix"/> (<c>items[3].</c> in a batch).
     /// </summary>
-    private static NewJob Instantiate(string template, JsonObject run, string prefix, ReelgenOptions options, VoiceCatalog voices, HostedIds hostedIds, Dictionary<string, string[]> errors)
+    private static NewJob Instantiate(string template, JsonObject run, string prefix, ReelgenOptions options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds, Dictionary<string, string[]> errors)
     {
         var job = JsonNode.Parse(template)!.AsObject();
         if (job["dynamicVariables"] is not JsonObject variables)
@@ -151,16 +151,16 @@ public static class TemplatesApi
             return new NewJob("", null, []);
         }
         var warnings = hostedIds.StandIn(request);
-        var found = Validator(voices, requireValues: true).Validate(request);
+        var found = Validator(voices, presenters, requireValues: true).Validate(request);
         CallbackRules.Validate(request.Callback, run.ContainsKey("callbackUrl") ? "callbackUrl" : "callback", job["callbackPayload"], options.Network.AllowPrivateAddresses, found);
         foreach (var (path, messages) in found)
             errors[prefix + path] = messages;
         return new NewJob(job.ToJsonString(), request.Callback, warnings);
     }
 
-    internal static CreativeValidator Validator(VoiceCatalog voices, bool requireValues) => new()
+    internal static CreativeValidator Validator(VoiceCatalog voices, PresenterCatalog presenters, bool requireValues) => new()
     {
-        ActorExists = a => Actors.Find(a) is not null,
+        ActorExists = presenters.Exists,
         VoiceExists = voices.Exists,
         RequireVariableValues = requireValues,
     };

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using SkiaSharp;
+
+namespace Reelgen.Rendering;
+
+/// <summary>
+/// Draws each presenter's head once per distinct pose its track needs, and writes the ffconcat list that shows them
+/// in time. A minute of speech needs a hundred or so small pictures, drawn on both cores before ffmpeg starts.
+/// </summary>
+internal static class HeadSprites
+{
+    public static async Task<Dictionary<(int Scene, int Track), PresenterSprites>> DrawAsync(
+        CompositionPlan plan,
+        IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media,
+        PresenterCatalog presenters,
+        string workDirectory,
+        CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<(int, int), PresenterSprites>();
+        var pictures = new List<(PresenterArt Art, float Scale, PresenterPose Pose, string Path)>();
+        foreach (var layer in plan.Presenters)
+        {
+            var t = layer.Track;
+            var presenter = presenters.Find(t.Track.Actor ?? "") ?? throw new RenderException($"{t.Label}: actor '{t.Track.Actor}' is not known");
+            var art = presenters.Art(presenter.Name);
+            var (left, top, scale) = art.Fit(new SKRect(t.X, t.Y, t.X + t.Width, t.Y + t.Height));
+            media.TryGetValue((t.SceneIndex, t.TrackIndex), out var spoken);
+            var seed = Seed($"{presenter.Name}/{t.SceneIndex}/{t.TrackIndex}/{t.Track.Text}");
+            var poses = PresenterMotion.Plan(spoken?.Speech, spoken?.Path, t.Track.Text ?? "", layer.ToFrame - layer.FromFrame, plan.Fps, seed);
+
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"head-{t.SceneIndex:D3}-{t.TrackIndex:D3}");
+            var list = new StringBuilder("ffconcat version 1.0\n");
+            var first = true;
+            var seen = new HashSet<PresenterPose>();
+            foreach (var run in poses)
+            {
+                var file = $"{prefix}-{run.Pose.Key}.png";
+                if (seen.Add(run.Pose))
+                    pictures.Add((art, scale, run.Pose, Path.Combine(workDirectory, file)));
+                // Each change lands half a frame early, so the frame it belongs to never rounds to the pose before.
+                var seconds = (run.Frames - (first ? 0.5 : 0)) / plan.Fps;
+                list.Append(CultureInfo.InvariantCulture, $"file {file}\nduration {seconds:0.######}\n");
+                first = false;
+            }
+            var listPath = Path.Combine(workDirectory, prefix + ".ffconcat");
+            await File.WriteAllTextAsync(listPath, list.ToString(), cancellationToken);
+            var sway = PresenterMotion.Sway(seed, art.HeadBounds.Height * scale);
+            result[(t.SceneIndex, t.TrackIndex)] = new PresenterSprites(listPath,
+                (int)Math.Round(left + (art.HeadBounds.Left * scale)), (int)Math.Round(top + (art.HeadBounds.Top * scale)), sway);
+        }
+        await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, (p, _) =>
+        {
+            Draw(p.Art, p.Scale, p.Pose, p.Path);
+            return ValueTask.CompletedTask;
+        });
+        return result;
+    }
+
+    /// <summary>One pose as a transparent PNG.</summary>
+    public static void Draw(PresenterArt art, float scale, PresenterPose pose, string path)
+    {
+        var size = art.SpriteSize(scale);
+        using var surface = SKSurface.Create(new SKImageInfo(Math.Max(1, size.Width), Math.Max(1, size.Height), SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new RenderException($"could not allocate a {size.Width}x{size.Height} picture");
+        art.DrawHead(surface.Canvas, scale, pose);
+        using var image = surface.Snapshot();
+        using var pixmap = image.PeekPixels();
+        using var file = File.Create(path);
+        if (!pixmap.Encode(file, new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, 1)))
+            throw new RenderException("could not write a presenter picture");
+    }
+
+    /// <summary>A seed that is the same in every process (string.GetHashCode is not): FNV-1a over the UTF-8 bytes.</summary>
+    internal static int Seed(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+            hash = (hash ^ b) * 16777619u;
+        return (int)(hash & 0x7FFFFFFF);
+    }
+}

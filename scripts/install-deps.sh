@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system packages Reelgen needs (ffmpeg, espeak-ng, fonts), and with --test those its tests need too
+# Installs the system packages Reelgen needs (ffmpeg, espeak-ng, fonts for every script, woff2 to read WOFF2 fonts), and with --test those its tests need too
 # (PostgreSQL, Chromium). Debian/Ubuntu only; elsewhere it says what is missing.
 set -euo pipefail
 
 # util-linux brings setpriv, which ties ffmpeg's life to the service's (it is on every Debian system already).
-packages=(ffmpeg espeak-ng util-linux fonts-dejavu-core fonts-noto-core fonts-noto-color-emoji)
-commands=(ffmpeg ffprobe espeak-ng setpriv)
+packages=(ffmpeg espeak-ng util-linux woff2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
+commands=(ffmpeg ffprobe espeak-ng setpriv woff2_decompress)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql chromium)
   commands+=(pg_ctlcluster chromium)

@@ -4,9 +4,7 @@ using Reelgen.Server;
 // `reelgen` alone, or with only host options (--urls ...), serves; any other first word is a verb.
 if (args.Length == 0 || args[0].StartsWith('-') || args[0] == "serve")
 {
-    var app = ReelgenServer.Create(args.SkipWhile(a => a == "serve").ToArray());
-    await app.RunAsync();
-    return 0;
+    return await ReelgenServer.RunAsync(args.SkipWhile(a => a == "serve").ToArray());
 }
 return await CliApp.Create().RunAsync(args);
 

@@ -16,6 +16,9 @@ public sealed class CreativeValidator
     /// <summary>Known voice ids; null accepts any.</summary>
     public Func<string, bool>? VoiceExists { get; init; }
 
+    /// <summary>Installed font families (case-insensitive); null accepts any.</summary>
+    public Func<string, bool>? FontExists { get; init; }
+
     /// <summary>False for templates, whose variables get their values only when the template is run.</summary>
     public bool RequireVariableValues { get; init; } = true;
 
@@ -242,6 +245,30 @@ public sealed class CreativeValidator
             Add($"{path}.verticalAlign", "must be top, middle or bottom.");
         if (style.Padding is { } pad && (pad < 0 || pad > 1000 || double.IsNaN(pad)))
             Add($"{path}.padding", "must be between 0 and 1000 pixels.");
+        if (style.FontFamily is { } family && FontExists is not null && !FontExists(family))
+            Add($"{path}.fontFamily", $"'{Truncate(family)}' is not an installed font family; see GET /assets/fonts, or give fontUrl.");
+        if (style.FontUrl is not null)
+            CheckUrl(style.FontUrl, $"{path}.fontUrl");
+        if (style.BorderRadius is { } radius && (radius < 0 || radius > 1000 || double.IsNaN(radius)))
+            Add($"{path}.borderRadius", "must be between 0 and 1000 pixels.");
+        if (style.Outline is { } outline)
+        {
+            if (outline.Color is { } oc && !CreativeRules.IsColor(oc))
+                Add($"{path}.outline.color", "must be a colour written #RRGGBB or #RRGGBBAA.");
+            if (outline.Width is { } ow && (ow < 0 || ow > 100 || double.IsNaN(ow)))
+                Add($"{path}.outline.width", "must be between 0 and 100 pixels.");
+        }
+        if (style.Shadow is { } shadow)
+        {
+            if (shadow.Color is { } sc && !CreativeRules.IsColor(sc))
+                Add($"{path}.shadow.color", "must be a colour written #RRGGBB or #RRGGBBAA.");
+            if (shadow.Blur is { } blur && (blur < 0 || blur > 100 || double.IsNaN(blur)))
+                Add($"{path}.shadow.blur", "must be between 0 and 100 pixels.");
+            if (shadow.OffsetX is { } sx && (Math.Abs(sx) > 1000 || double.IsNaN(sx)))
+                Add($"{path}.shadow.offsetX", "must be between -1000 and 1000 pixels.");
+            if (shadow.OffsetY is { } sy && (Math.Abs(sy) > 1000 || double.IsNaN(sy)))
+                Add($"{path}.shadow.offsetY", "must be between -1000 and 1000 pixels.");
+        }
         if (style.FontWeight is { } w && w is not ("normal" or "bold") && !(int.TryParse(w, out var n) && n is >= 100 and <= 900))
             Add($"{path}.fontWeight", "must be normal, bold or a number from 100 to 900.");
     }

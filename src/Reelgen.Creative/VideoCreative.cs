@@ -208,6 +208,44 @@ public sealed class TextStyle
 
     /// <summary>Space in pixels between the box edge and the text, inside the background; default 0.</summary>
     public double? Padding { get; set; }
+
+    /// <summary>A TTF, OTF, WOFF or WOFF2 font to draw with, fetched like any asset; wins over <see cref="FontFamily"/>.</summary>
+    public string? FontUrl { get; set; }
+
+    /// <summary>Radius in pixels of the background's corners; default 0 (square).</summary>
+    public double? BorderRadius { get; set; }
+
+    /// <summary>A line drawn around each letter.</summary>
+    public TextOutline? Outline { get; set; }
+
+    /// <summary>A soft shadow behind the letters.</summary>
+    public TextShadow? Shadow { get; set; }
+}
+
+/// <summary>An outline around each letter: its colour and width in pixels.</summary>
+public sealed class TextOutline
+{
+    /// <summary><c>#RRGGBB</c> or <c>#RRGGBBAA</c>; default black.</summary>
+    public string? Color { get; set; }
+
+    /// <summary>Pixels, 0 to 100; default 2.</summary>
+    public double? Width { get; set; }
+}
+
+/// <summary>A shadow behind the letters (and their outline).</summary>
+public sealed class TextShadow
+{
+    /// <summary><c>#RRGGBB</c> or <c>#RRGGBBAA</c>; default black at 60 %.</summary>
+    public string? Color { get; set; }
+
+    /// <summary>Pixels to the right; default 3.</summary>
+    public double? OffsetX { get; set; }
+
+    /// <summary>Pixels down; default 3.</summary>
+    public double? OffsetY { get; set; }
+
+    /// <summary>Blur radius in pixels, 0 to 100; default 4.</summary>
+    public double? Blur { get; set; }
 }
 
 /// <summary>JSON settings shared by the server, the renderer and the SDK.</summary>

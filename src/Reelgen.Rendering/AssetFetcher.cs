@@ -48,6 +48,8 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         }
         var named = path + "." + format;
         File.Move(path, named, overwrite: true);
+        if (kind == MediaKind.Font)
+            return await FontAsync(named, format, label, url, cancellationToken);
         MediaInfo info;
         try
         {
@@ -68,6 +70,30 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
             throw new RenderException($"{label} {Shorten(url)} has no duration ffprobe can read");
         return new LocalAsset(named, format, info);
     }
+
+    /// <summary>
+    /// A font must open as one: WOFF2 is unpacked to TrueType first (woff2_decompress; the drawing library reads TTF,
+    /// OTF and WOFF itself), then the typeface is loaded once to prove it has glyphs.
+    /// </summary>
+    private async Task<LocalAsset> FontAsync(string path, string format, string label, string url, CancellationToken ct)
+    {
+        if (format == "woff2")
+        {
+            var unpacked = await ProcessRunner.RunAsync("woff2_decompress", [path], TimeSpan.FromSeconds(30), ct);
+            if (unpacked.ExitCode != 0)
+                throw new RenderException($"{label} {Shorten(url)} is not a readable WOFF2 font: {unpacked.ErrorTail}");
+            path = System.IO.Path.ChangeExtension(path, ".ttf");
+        }
+        using var typeface = File.Exists(path) ? SKTypeface.FromFile(path) : null;
+        if (typeface is null || typeface.GlyphCount == 0)
+            throw new RenderException($"{label} {Shorten(url)} is not a readable font");
+        return new LocalAsset(path, format, new MediaInfo(0, HasVideo: false, HasAudio: false, 0, 0));
+    }
+
+    /// <summary>Fonts are small (even a full CJK font is about 20 MB), so they get a tighter cap than other assets.</summary>
+    internal const long MaxFontBytes = 50L * 1024 * 1024;
+
+    private long Limit(MediaKind kind) => kind == MediaKind.Font ? Math.Min(MaxFontBytes, options.MaxAssetBytes) : options.MaxAssetBytes;
 
     private static MediaInfo MeasurePicture(string path)
     {
@@ -97,8 +123,8 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
             }
             if (!response.IsSuccessStatusCode)
                 throw new RenderException($"{label} answered {status} {response.ReasonPhrase ?? ((HttpStatusCode)status).ToString()} ({Shorten(uri.ToString())})");
-            if (response.Content.Headers.ContentLength is { } length && length > options.MaxAssetBytes)
-                throw new RenderException($"{label} {Shorten(url)} is {Megabytes(length)}, more than the {Megabytes(options.MaxAssetBytes)} allowed");
+            if (response.Content.Headers.ContentLength is { } length && length > Limit(kind))
+                throw new RenderException($"{label} {Shorten(url)} is {Megabytes(length)}, more than the {Megabytes(Limit(kind))} allowed");
             return await CopyCheckedAsync(response, kind, label, url, path, ct);
         }
     }
@@ -111,13 +137,14 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         var head = new byte[MediaSniffer.HeaderLength * 4];
         var headLength = 0;
         string? format = null;
+        var playlist = new PlaylistScan();
         long total = 0;
         int read;
         while ((read = await source.ReadAsync(buffer, ct)) > 0)
         {
             total += read;
-            if (total > options.MaxAssetBytes)
-                throw new RenderException($"{label} {Shorten(url)} is more than the {Megabytes(options.MaxAssetBytes)} allowed");
+            if (total > Limit(kind))
+                throw new RenderException($"{label} {Shorten(url)} is more than the {Megabytes(Limit(kind))} allowed");
             if (format is null)
             {
                 var take = Math.Min(read, head.Length - headLength);
@@ -126,6 +153,9 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
                 if (headLength == head.Length)
                     format = Check(head, headLength, kind, label, url);
             }
+            playlist.Feed(buffer.AsSpan(0, read));
+            if (playlist.Found is { } found)
+                throw new RenderException($"{label} {Shorten(url)} contains {found}, which is refused: a media file may not name other files");
             await file.WriteAsync(buffer.AsMemory(0, read), ct);
         }
         return format ?? Check(head, headLength, kind, label, url);
@@ -141,6 +171,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
     {
         MediaKind.Image => "an image (PNG, JPEG, WebP or GIF)",
         MediaKind.Video => "a video (MP4, MOV, WebM, MKV, AVI, MPEG, GIF)",
+        MediaKind.Font => "a font (TTF, OTF, WOFF or WOFF2)",
         _ => "audio (MP3, WAV, AAC, M4A, OGG, FLAC, or a video with sound)",
     };
 

@@ -50,7 +50,8 @@ internal sealed record FfmpegInvocation(IReadOnlyList<string> Arguments, string 
 /// <summary>
 /// Builds the single ffmpeg run for a <see cref="CompositionPlan"/>. Still pictures are single-frame inputs: a base
 /// is repeated inside the graph (<c>loop</c>), never re-read (<c>-loop 1</c> would decode the PNG on every frame), and
-/// an overlay picture is held by <c>overlay</c> itself. ffmpeg only reads local files (<c>-protocol_whitelist file,pipe</c>).
+/// an overlay picture is held by <c>overlay</c> itself. Every input is opened with its demuxer named and the protocol
+/// whitelist <c>file</c> (both are per-input options), so ffmpeg reads exactly the local files it is given.
 /// </summary>
 internal static class FfmpegGraph
 {
@@ -64,12 +65,14 @@ internal static class FfmpegGraph
         Loudness? loudness = null,
         IReadOnlyDictionary<(int Scene, int Track), PresenterSprites>? presenters = null)
     {
-        var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error", "-protocol_whitelist", "file,pipe" };
+        var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error" };
         var graph = new StringBuilder();
         var inputs = 0;
-        int AddInput(params string[] inputArgs)
+        int AddInput(string path, params string[] inputArgs)
         {
             args.AddRange(inputArgs);
+            args.AddRange(MediaSniffer.InputOptions(path));
+            args.AddRange(["-i", path]);
             return inputs++;
         }
         var fps = plan.Fps;
@@ -80,7 +83,7 @@ internal static class FfmpegGraph
             var baseLabels = new List<string>();
             foreach (var segment in scene.Base)
             {
-                var i = AddInput("-framerate", Int(fps), "-i", picturePath(segment.Picture.Name));
+                var i = AddInput(picturePath(segment.Picture.Name), "-framerate", Int(fps));
                 var label = $"b{i}";
                 // Converted once, then the same frame is handed on N times: the cost of a still base is nearly zero.
                 graph.Append(CultureInfo.InvariantCulture, $"[{i}:v]format=yuv420p,loop=loop={segment.Frames - 1}:size=1:start=0,setsar=1[{label}];\n");
@@ -100,20 +103,22 @@ internal static class FfmpegGraph
                 var next = $"s{scene.Index}l{layerNumber++}";
                 if (layer is StillLayer still)
                 {
-                    var i = AddInput("-i", picturePath(still.Picture.Name));
+                    var i = AddInput(picturePath(still.Picture.Name));
                     graph.Append(CultureInfo.InvariantCulture,
                         $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
                 }
                 else if (layer is PresenterLayer presenter)
                 {
-                    var body = AddInput("-i", picturePath(presenter.Body.Name));
+                    var body = AddInput(picturePath(presenter.Body.Name));
                     var withBody = $"{next}b";
                     graph.Append(CultureInfo.InvariantCulture,
                         $"[{current}][{body}:v]overlay=x={presenter.Body.X}:y={presenter.Body.Y}:eof_action=repeat:eval=init:enable='{enable}'[{withBody}];\n");
                     var sprites = presenters![(presenter.Track.SceneIndex, presenter.Track.TrackIndex)];
                     // The head: one decoded picture per change of pose (a few a second), held by overlay in between
                     // and moved by the sway expressions on every frame. The list names only files beside it.
-                    var head = AddInput("-f", "concat", "-safe", "1", "-protocol_whitelist", "file", "-i", sprites.ListPath);
+                    // The one concat list ffmpeg reads is this one, written by the renderer; downloads carrying one are refused.
+                    args.AddRange(["-safe", "1", "-f", "concat", "-protocol_whitelist", "file", "-i", sprites.ListPath]);
+                    var head = inputs++;
                     var start = presenter.FromFrame / (double)fps;
                     var (swayX, swayY) = sprites.Sway.Expressions(start);
                     graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS+{Sec(start)}/TB[h{head}];\n");
@@ -127,7 +132,7 @@ internal static class FfmpegGraph
                     var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
                     // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
                     // each hold several frames; the encoder, not the decoding, is the bottleneck.
-                    var i = AddInput("-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds), "-i", m.Path);
+                    var i = AddInput(m.Path, "-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds));
                     var clip = $"c{i}";
                     var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
                         ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
@@ -164,12 +169,14 @@ internal static class FfmpegGraph
     /// </summary>
     public static FfmpegInvocation BuildLoudnessProbe(CompositionPlan plan, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, string filterScriptPath)
     {
-        var args = new List<string> { "-hide_banner", "-nostdin", "-v", "info", "-nostats", "-protocol_whitelist", "file,pipe" };
+        var args = new List<string> { "-hide_banner", "-nostdin", "-v", "info", "-nostats" };
         var graph = new StringBuilder();
         var inputs = 0;
-        int AddInput(params string[] inputArgs)
+        int AddInput(string path, params string[] inputArgs)
         {
             args.AddRange(inputArgs);
+            args.AddRange(MediaSniffer.InputOptions(path));
+            args.AddRange(["-i", path]);
             return inputs++;
         }
         var mix = AppendSound(graph, plan, media, AddInput);
@@ -204,7 +211,7 @@ internal static class FfmpegGraph
     /// scene end), so no sound is padded with more silence than its own scene has. Scene edges fall on the sample
     /// nearest their frame, so the sound never drifts from the picture. Returns the label of the mixed sound.
     /// </summary>
-    private static string AppendSound(StringBuilder graph, CompositionPlan plan, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, Func<string[], int> addInput)
+    private static string AppendSound(StringBuilder graph, CompositionPlan plan, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, Func<string, string[], int> addInput)
     {
         var fps = plan.Fps;
         var sceneSounds = new List<string>();
@@ -232,8 +239,7 @@ internal static class FfmpegGraph
                     input.AddRange(["-stream_loop", "-1"]);
                 if (offset > 0)
                     input.AddRange(["-ss", Sec(offset / 1000)]);
-                input.AddRange(["-i", m.Path]);
-                var i = addInput([.. input]);
+                var i = addInput(m.Path, [.. input]);
                 var label = $"a{i}";
                 var delay = Math.Max(0, (long)Math.Round(t.StartMs * 48.0) - firstSample);
                 graph.Append(CultureInfo.InvariantCulture,

@@ -6,14 +6,17 @@ namespace Reelgen.Rendering;
 /// <summary>What ffprobe found in a local file.</summary>
 internal sealed record MediaInfo(double DurationMs, bool HasVideo, bool HasAudio, int Width, int Height);
 
-/// <summary>Runs ffprobe on local files only (protocol whitelist <c>file</c>).</summary>
+/// <summary>
+/// Runs ffprobe on local files only: the demuxer named by the file's extension (<see cref="MediaSniffer.InputOptions"/>)
+/// and the protocol whitelist <c>file</c>.
+/// </summary>
 internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout)
 {
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
     {
         var result = await ProcessRunner.RunAsync(
             ffprobePath,
-            ["-v", "error", "-protocol_whitelist", "file", "-print_format", "json", "-show_format", "-show_streams", path],
+            ["-v", "error", .. MediaSniffer.InputOptions(path), "-print_format", "json", "-show_format", "-show_streams", path],
             timeout,
             cancellationToken);
         if (result.ExitCode != 0)

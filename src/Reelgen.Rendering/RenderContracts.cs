@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Reelgen.Creative;
 
 namespace Reelgen.Rendering;
@@ -24,48 +25,63 @@ public sealed record RenderResult(string OutputPath, double DurationSeconds, lon
 /// <summary>A render that cannot succeed, with a reason a person can act on ("scene 2, track 1: imageUrl answered 404").</summary>
 public sealed class RenderException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Settings of the renderer. Every value has a working default.</summary>
+/// <summary>Settings of the renderer (the server binds them from <c>Reelgen:Render</c>). Every value has a working default.</summary>
 public sealed class RenderOptions
 {
+    private const string Positive = "must be more than zero and at most {2}.";
+
     /// <summary>ffmpeg executable.</summary>
+    [Required]
     public string FfmpegPath { get; set; } = "ffmpeg";
 
     /// <summary>ffprobe executable.</summary>
+    [Required]
     public string FfprobePath { get; set; } = "ffprobe";
 
     /// <summary>espeak-ng executable, the speech engine.</summary>
+    [Required]
     public string EspeakPath { get; set; } = "espeak-ng";
 
     /// <summary>Longest a short ffmpeg or ffprobe run (probing an asset, sampling a colour, drawing the thumbnail) may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = Positive)]
     public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>libx264 preset.</summary>
+    [Required, RegularExpression("^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$", ErrorMessage = "is not a libx264 preset; use ultrafast, superfast, veryfast, faster, fast, medium, slow, slower or veryslow.")]
     public string Preset { get; set; } = "veryfast";
 
     /// <summary>libx264 constant rate factor.</summary>
+    [Range(0, 51)]
     public int Crf { get; set; } = 23;
 
     /// <summary>AAC bit rate in kbit/s.</summary>
+    [Range(32, 512)]
     public int AudioBitrateKbps { get; set; } = 160;
 
     /// <summary>Let asset URLs reach private, loopback and link-local addresses.</summary>
     public bool AllowPrivateAddresses { get; set; }
 
     /// <summary>Largest asset accepted, in bytes.</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "must be at least 1.")]
     public long MaxAssetBytes { get; set; } = 500L * 1024 * 1024;
 
     /// <summary>Largest picture accepted, in pixels (width times height), so a small file cannot expand into gigabytes.</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "must be at least 1.")]
     public long MaxImagePixels { get; set; } = 100_000_000;
 
     /// <summary>Time allowed to open a connection for an asset.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = Positive)]
     public TimeSpan AssetConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Time allowed for one asset download, redirects included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = Positive)]
     public TimeSpan AssetTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
     /// <summary>Redirects followed per asset, each one checked again.</summary>
+    [Range(0, 20)]
     public int MaxRedirects { get; set; } = 5;
 
     /// <summary>Downloads running at once.</summary>
+    [Range(1, 64)]
     public int ParallelDownloads { get; set; } = 4;
 }

@@ -30,7 +30,7 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
                     break;
                 case TrackTypes.Text:
                     lock (_lock)
-                        _text.Draw(canvas, box, track.Track.Text ?? "", track.Track.Style);
+                        _text.Draw(canvas, box, track.Track.Text ?? "", track.Track.Style, media.TryGetValue((track.SceneIndex, track.TrackIndex), out var font) ? font.Path : null);
                     break;
                 case TrackTypes.Actor:
                     var presenter = presenters.Find(track.Track.Actor ?? "") ?? throw new RenderException($"{track.Label}: actor '{track.Track.Actor}' is not known");

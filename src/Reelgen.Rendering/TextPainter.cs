@@ -17,12 +17,14 @@ internal sealed class TextPainter : IDisposable
     public const string DefaultFamily = "DejaVu Sans";
     public const double DefaultFontSize = 48;
     public const double DefaultLineHeight = 1.2;
+    public const double DefaultOutlineWidth = 2;
 
     private readonly SKFontManager _fonts = SKFontManager.Default;
     private readonly Dictionary<(string Family, int Weight), SKTypeface> _typefaces = [];
     private readonly Dictionary<(int CodePoint, int Weight), SKTypeface> _fallbacks = [];
     private readonly Dictionary<SKTypeface, SKFont> _probes = [];
     private readonly Dictionary<SKTypeface, SKShaper> _shapers = [];
+    private readonly Dictionary<string, SKTypeface> _files = [];
     private readonly SKTypeface? _emoji;
 
     public TextPainter()
@@ -31,18 +33,20 @@ internal sealed class TextPainter : IDisposable
         _emoji = emoji is not null && emoji.FamilyName == "Noto Color Emoji" ? emoji : null;
     }
 
-    public void Draw(SKCanvas canvas, SKRect box, string text, TextStyle? style)
+    // fontPath: a font file fetched for style.fontUrl; it wins over the style's family.
+    public void Draw(SKCanvas canvas, SKRect box, string text, TextStyle? style, string? fontPath = null)
     {
         var size = (float)(style?.FontSize ?? DefaultFontSize);
         var lineHeight = (float)(style?.LineHeight ?? DefaultLineHeight) * size;
         var weight = Weight(style?.FontWeight);
-        var primary = Typeface(style?.FontFamily ?? DefaultFamily, weight);
+        var primary = fontPath is not null ? FileTypeface(fontPath) : Typeface(style?.FontFamily ?? DefaultFamily, weight);
         canvas.Save();
         canvas.ClipRect(box);
         if (style?.BackgroundColor is { } background)
         {
             using var fill = new SKPaint { Color = Colors.Parse(background), IsAntialias = true };
-            canvas.DrawRect(box, fill);
+            var radius = (float)(style.BorderRadius ?? 0);
+            canvas.DrawRoundRect(box, radius, radius, fill);
         }
         var padding = (float)(style?.Padding ?? 0);
         var inner = new SKRect(box.Left + padding, box.Top + padding, box.Right - padding, box.Bottom - padding);
@@ -58,6 +62,28 @@ internal sealed class TextPainter : IDisposable
             _ => inner.Top,
         };
         using var paint = new SKPaint { Color = Colors.Parse(style?.Color ?? "#FFFFFF"), IsAntialias = true };
+        using var outline = style?.Outline is { } o && (o.Width ?? DefaultOutlineWidth) > 0
+            ? new SKPaint
+            {
+                Color = Colors.Parse(o.Color ?? "#000000"),
+                IsAntialias = true,
+                Style = SKPaintStyle.Stroke,
+                // The stroke is centred on the glyph's edge and the fill covers its inner half: twice the width shows it whole.
+                StrokeWidth = (float)(2 * (o.Width ?? DefaultOutlineWidth)),
+                StrokeJoin = SKStrokeJoin.Round,
+            }
+            : null;
+        // A shadow falls from letters and outline together, never from the background: they are drawn into a layer
+        // whose drop-shadow filter is applied once when the layer is merged.
+        using var shadowLayer = style?.Shadow is { } sh
+            ? new SKPaint
+            {
+                ImageFilter = SKImageFilter.CreateDropShadow(
+                    (float)(sh.OffsetX ?? 3), (float)(sh.OffsetY ?? 3), (float)(sh.Blur ?? 4) / 2, (float)(sh.Blur ?? 4) / 2, Colors.Parse(sh.Color ?? "#00000099")),
+            }
+            : null;
+        if (shadowLayer is not null)
+            canvas.SaveLayer(shadowLayer);
         for (var i = 0; i < lines.Count; i++)
         {
             var baseline = top + (i * lineHeight) + ((lineHeight - glyphHeight) / 2) - metrics.Ascent;
@@ -74,10 +100,14 @@ internal sealed class TextPainter : IDisposable
             {
                 using var runFont = new SKFont(typeface, size) { Subpixel = true, Edging = SKFontEdging.SubpixelAntialias };
                 var shaper = Shaper(typeface);
+                if (outline is not null)
+                    canvas.DrawShapedText(shaper, run, x, baseline, SKTextAlign.Left, runFont, outline);
                 canvas.DrawShapedText(shaper, run, x, baseline, SKTextAlign.Left, runFont, paint);
                 x += shaper.Shape(run, runFont).Width;
             }
         }
+        if (shadowLayer is not null)
+            canvas.Restore();
         canvas.Restore();
     }
 
@@ -223,6 +253,13 @@ internal sealed class TextPainter : IDisposable
         return font.ContainsGlyph(codePoint);
     }
 
+    private SKTypeface FileTypeface(string path)
+    {
+        if (!_files.TryGetValue(path, out var typeface))
+            _files[path] = typeface = SKTypeface.FromFile(path) ?? throw new RenderException($"the font {Path.GetFileName(path)} could not be read");
+        return typeface;
+    }
+
     private SKTypeface Typeface(string family, int weight)
     {
         if (!_typefaces.TryGetValue((family, weight), out var typeface))
@@ -254,7 +291,7 @@ internal sealed class TextPainter : IDisposable
             f.Dispose();
         foreach (var shaper in _shapers.Values)
             shaper.Dispose();
-        foreach (var t in _typefaces.Values.Concat(_fallbacks.Values).Distinct())
+        foreach (var t in _typefaces.Values.Concat(_fallbacks.Values).Concat(_files.Values).Distinct())
         {
             if (t != SKTypeface.Default)
                 t.Dispose();

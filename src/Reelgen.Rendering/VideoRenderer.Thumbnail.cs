@@ -12,12 +12,13 @@ public sealed partial class VideoRenderer
     public async Task<string?> ExtractThumbnailAsync(string videoPath, string jpegPath, double durationSeconds, CancellationToken cancellationToken)
     {
         var at = durationSeconds > 1.5 ? 1.0 : 0;
+        // The video is Reelgen's own MP4; like every ffmpeg input it is opened with its demuxer named, local files only.
         ProcessResult result;
         try
         {
             result = await ProcessRunner.RunAsync(
                 _options.FfmpegPath,
-                ["-hide_banner", "-nostdin", "-y", "-v", "error", "-protocol_whitelist", "file,pipe", "-ss", at.ToString(CultureInfo.InvariantCulture), "-i", videoPath, "-frames:v", "1", "-q:v", "3", "-update", "1", jpegPath],
+                ["-hide_banner", "-nostdin", "-y", "-v", "error", "-f", "mp4", "-protocol_whitelist", "file", "-ss", at.ToString(CultureInfo.InvariantCulture), "-i", videoPath, "-frames:v", "1", "-q:v", "3", "-update", "1", jpegPath],
                 _options.ToolTimeout,
                 cancellationToken);
         }

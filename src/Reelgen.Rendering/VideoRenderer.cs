@@ -49,7 +49,7 @@ public sealed partial class VideoRenderer
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists }.Validate(creative, variables);
+        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists, FontExists = FontCatalog.Exists }.Validate(creative, variables);
         if (errors.Count > 0)
             throw new RenderException("the creative is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var resolved = DynamicVariables.Apply(creative, variables);
@@ -144,6 +144,7 @@ public sealed partial class VideoRenderer
                     TrackTypes.Image => () => FetchAsync(fetcher, downloads, track.ImageUrl!, MediaKind.Image, $"{label}: imageUrl", cancellationToken),
                     TrackTypes.Video => () => FetchAsync(fetcher, downloads, track.VideoUrl!, MediaKind.Video, $"{label}: videoUrl", cancellationToken),
                     TrackTypes.Audio => () => FetchAsync(fetcher, downloads, track.AudioUrl!, MediaKind.Audio, $"{label}: audioUrl", cancellationToken),
+                    TrackTypes.Text when track.Style?.FontUrl is { } fontUrl => () => FetchAsync(fetcher, downloads, fontUrl, MediaKind.Font, $"{label}: style.fontUrl", cancellationToken),
                     TrackTypes.Actor => () => SpeakAsync(speech, speakers, _presenters, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, cancellationToken),
                     _ => null,
                 };
@@ -223,7 +224,7 @@ public sealed partial class VideoRenderer
         var result = await ProcessRunner.RunAsync(
             _options.FfmpegPath,
             [
-                "-v", "error", "-nostdin", "-protocol_whitelist", "file,pipe", "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
+                "-v", "error", "-nostdin", .. MediaSniffer.InputOptions(path), "-ss", FfmpegGraph.Sec(offsetMs / 1000), "-i", path,
                 "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
             ],
             _options.ToolTimeout,

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Reelgen.Server;
 
@@ -22,15 +23,19 @@ public sealed class ReelgenOptions
     public string? BootstrapWebhookSecret { get; set; }
 
     /// <summary><c>api</c>, <c>worker</c> or both, comma separated.</summary>
-    [Required]
+    [Required, RegularExpression(@"^\s*(api|worker)\s*(,\s*(api|worker)\s*)?$", ErrorMessage = "must be api, worker or api,worker.")]
     public string Roles { get; set; } = "api,worker";
 
+    [ValidateObjectMembers]
     public StorageOptions Storage { get; set; } = new();
 
+    [ValidateObjectMembers]
     public NetworkOptions Network { get; set; } = new();
 
+    [ValidateObjectMembers]
     public DatabaseOptions Database { get; set; } = new();
 
+    [ValidateObjectMembers]
     public WorkerOptions Worker { get; set; } = new();
 
     public CompatibilityOptions Compatibility { get; set; } = new();
@@ -61,29 +66,35 @@ public sealed class NetworkOptions
 public sealed class DatabaseOptions
 {
     /// <summary><c>sqlite</c> (embedded, default) or <c>postgres</c>.</summary>
-    [RegularExpression("^(sqlite|postgres)$")]
+    [Required, RegularExpression("^(sqlite|postgres)$", ErrorMessage = "is not a database provider Reelgen knows; use sqlite or postgres.")]
     public string Provider { get; set; } = "sqlite";
 
     /// <summary>Npgsql connection string for <c>postgres</c>; for <c>sqlite</c>, optional (default <c>DataDirectory/reelgen.db</c>).</summary>
     public string? ConnectionString { get; set; }
 }
 
-public sealed class WorkerOptions
+public sealed class WorkerOptions : IValidatableObject
 {
+    private const string Positive = "must be more than zero and at most {2}.";
+
     /// <summary>Renders one process runs at once.</summary>
     [Range(1, 64)]
     public int Concurrency { get; set; } = 1;
 
     /// <summary>How often an idle worker looks for work (it is also woken at once by a submit in the same process).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = Positive)]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a claim lasts without a heartbeat before the rescuer re-queues the job.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = Positive)]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often a running render renews its lease, saves progress and checks for cancellation.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = Positive)]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often expired leases are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = Positive)]
     public TimeSpan RescueInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Claims of one job before it fails as repeatedly interrupted.</summary>
@@ -92,6 +103,13 @@ public sealed class WorkerOptions
 
     /// <summary>Scratch space for renders; default <c>DataDirectory/work</c>.</summary>
     public string? WorkDirectory { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A lease that lapses between two heartbeats would send every running job back to the queue.
+        if (HeartbeatInterval >= LeaseDuration)
+            yield return new ValidationResult($"must be shorter than Reelgen__Worker__LeaseDuration ({LeaseDuration}).", [nameof(HeartbeatInterval)]);
+    }
 }
 
 public sealed class CompatibilityOptions

@@ -27,16 +27,86 @@ public static class ReelgenServer
         return app;
     }
 
+    /// <summary>
+    /// Serves until stopped and returns the process's exit code: 0 after a normal stop, 2 when a setting is wrong
+    /// (each named as it is set in the environment), 1 when the service could not start or a background service
+    /// failed (the host stops then; a worker that died must not look like a clean exit to a supervisor).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        WebApplication app;
+        try
+        {
+            app = Create(args);
+        }
+        catch (OptionsValidationException ex)
+        {
+            // Mapping the endpoints reads the settings (which roles this process has), so a wrong one stops it here.
+            return RefuseSettings(ex.Failures);
+        }
+        catch (InvalidOperationException ex) when (Settings.ConversionFailure(ex) is { } failure)
+        {
+            return RefuseSettings([failure]);
+        }
+        return await RunAsync(app, cancellationToken);
+    }
+
+    /// <inheritdoc cref="RunAsync(string[], CancellationToken)"/>
+    public static async Task<int> RunAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using (app)
+        {
+            List<BackgroundService> background = [];
+            try
+            {
+                // Taken before running, which disposes the services; creating them reads (and checks) the settings.
+                background = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+                await app.RunAsync(cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                return RefuseSettings(ex.Failures);
+            }
+            catch (InvalidOperationException ex) when (Settings.ConversionFailure(ex) is { } failure)
+            {
+                return RefuseSettings([failure]);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Stopped while still starting: a background service failed at once (reported below).
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"Reelgen could not start: {ex.Message}");
+                return 1;
+            }
+            var failed = background.Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+            foreach (var service in failed)
+                await Console.Error.WriteLineAsync($"Reelgen stopped: {service.GetType().Name} failed: {service.ExecuteTask!.Exception!.GetBaseException().Message}");
+            return failed.Count > 0 ? 1 : 0;
+        }
+    }
+
+    private static int RefuseSettings(IEnumerable<string> failures)
+    {
+        Console.Error.WriteLine("Reelgen cannot start: fix these settings (appsettings.json, or environment variables as named here):");
+        foreach (var failure in failures)
+            Console.Error.WriteLine("  " + failure);
+        return 2;
+    }
+
     public static WebApplicationBuilder AddReelgen(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ReelgenOptions>().BindConfiguration(ReelgenOptions.Section)
+        services.AddSettings<ReelgenOptions>(ReelgenOptions.Section)
             .PostConfigure<IConfiguration>((o, configuration) =>
             {
                 if (string.IsNullOrEmpty(o.PublicBaseUrl))
                     o.PublicBaseUrl = DefaultPublicBaseUrl(configuration["urls"] ?? configuration["ASPNETCORE_URLS"]);
-            })
-            .ValidateDataAnnotations().ValidateOnStart();
+            });
+        // Asset URLs follow the one network setting that also governs callbacks.
+        services.AddSettings<RenderOptions>(RenderSection)
+            .PostConfigure<IOptions<ReelgenOptions>>((r, o) => r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses);
         // Clients written for the hosted service read an error as `message`: every problem body carries one.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
@@ -58,7 +128,7 @@ public static class ReelgenServer
         services.AddSingleton<HostedIds>();
         services.AddHostedService<CompatibilityCheck>();
         services.AddSingleton(sp => new VideoRenderer(
-            new RenderOptions { AllowPrivateAddresses = sp.GetRequiredService<IOptions<ReelgenOptions>>().Value.Network.AllowPrivateAddresses },
+            sp.GetRequiredService<IOptions<RenderOptions>>().Value,
             sp.GetRequiredService<VoiceCatalog>(),
             sp.GetRequiredService<ILogger<VideoRenderer>>(),
             sp.GetRequiredService<PresenterCatalog>()));
@@ -85,6 +155,9 @@ public static class ReelgenServer
     }
 
     private const string DefaultUrls = "http://localhost:5080";
+
+    /// <summary>Where the renderer's settings live (env: <c>Reelgen__Render__X</c>).</summary>
+    public const string RenderSection = "Reelgen:Render";
 
     public static WebApplication MapReelgen(this WebApplication app)
     {

@@ -6,19 +6,29 @@ namespace Reelgen.Creative.Tests;
 public sealed class ExtensionValidationTests
 {
     private static Dictionary<string, string[]> Validate(string tracks, string scene = "") =>
-        new CreativeValidator().Validate(JsonSerializer.Deserialize<VideoGenerationJobRequest>(
+        new CreativeValidator { FontExists = f => f.Equals("Noto Sans", StringComparison.OrdinalIgnoreCase) }.Validate(JsonSerializer.Deserialize<VideoGenerationJobRequest>(
             $$$"""{"videoCreative":{"scenes":[{"duration":1000{{{scene}}},"tracks":[{{{tracks}}}]},{"duration":1000,"tracks":[]}]}}""", CreativeJson.Options)!);
 
     [Fact]
     public void Every_extension_used_well_is_accepted()
     {
         Assert.Empty(Validate("""{"type":"audio","audioUrl":"http://a/m.mp3","fadeInMs":500,"fadeOutMs":0,"ducking":false}"""));
+        Assert.Empty(Validate("""
+            {"type":"text","text":"x","style":{"fontFamily":"noto sans","fontUrl":"https://a/f.woff2","borderRadius":12,"padding":8,
+             "outline":{"color":"#000000","width":3},"shadow":{"color":"#00000099","offsetX":2,"offsetY":2,"blur":6}}}
+            """));
     }
 
     [Theory]
     [InlineData("""{"type":"audio","audioUrl":"http://a/m.mp3","fadeInMs":-1}""", "tracks[0].fadeInMs")]
     [InlineData("""{"type":"audio","audioUrl":"http://a/m.mp3","fadeOutMs":7200000}""", "tracks[0].fadeOutMs")]
     [InlineData("""{"type":"text","text":"x","ducking":false}""", "tracks[0].ducking")]
+    [InlineData("""{"type":"text","text":"x","style":{"fontFamily":"No Such Font"}}""", "tracks[0].style.fontFamily")]
+    [InlineData("""{"type":"text","text":"x","style":{"fontUrl":"ftp://a/f.ttf"}}""", "tracks[0].style.fontUrl")]
+    [InlineData("""{"type":"text","text":"x","style":{"borderRadius":-2}}""", "tracks[0].style.borderRadius")]
+    [InlineData("""{"type":"text","text":"x","style":{"outline":{"color":"black"}}}""", "tracks[0].style.outline.color")]
+    [InlineData("""{"type":"text","text":"x","style":{"outline":{"width":500}}}""", "tracks[0].style.outline.width")]
+    [InlineData("""{"type":"text","text":"x","style":{"shadow":{"blur":-1}}}""", "tracks[0].style.shadow.blur")]
     public void A_bad_extension_field_is_named(string tracks, string path, string scene = "")
     {
         var errors = Validate(tracks, scene);

@@ -132,16 +132,24 @@ public sealed class PlanningTests
         var args = string.Join(' ', invocation.Arguments);
         var graph = invocation.FilterGraph;
 
-        Assert.Contains("-protocol_whitelist file,pipe", args);
+        // Every input names its demuxer and reads local files only; these are per-input options.
+        var inputs = invocation.Arguments.Select((a, i) => (a, i)).Where(x => x.a == "-i").Select(x => x.i).ToList();
+        Assert.Equal(7, inputs.Count);
+        Assert.All(inputs, i => Assert.Equal(["-f", "-protocol_whitelist", "file"], [invocation.Arguments[i - 4], .. invocation.Arguments.Skip(i - 2).Take(2)]));
+        var demuxers = inputs.Select(i => (Path: invocation.Arguments[i + 1], Demuxer: invocation.Arguments[i - 3])).Distinct().Order().ToList();
+        Assert.Equal(
+            [("/w/clip.mp4", "mp4"), ("/w/head-000-002.ffconcat", "concat"), ("/w/music.mp3", "mp3"), ("/w/s000-actor2-000.png", "png_pipe"),
+                ("/w/s000-base-000.png", "png_pipe"), ("/w/speech.wav", "wav")],
+            demuxers);
         Assert.DoesNotContain("-loop 1", args);
-        Assert.Contains("-framerate 25 -i /w/s000-base-000.png", args);
+        Assert.Contains("-framerate 25 -f png_pipe -protocol_whitelist file -i /w/s000-base-000.png", args);
         Assert.Contains("loop=loop=49:size=1", graph);
         Assert.Contains("colorkey=0x00FF00", graph);
         Assert.Contains("enable='between(t\\,0\\,0.98)'", graph);  // the clip shows for its 1 s (25 frames)
         Assert.Contains("-stream_loop -1", args);
         // The presenter: its body still, then its head's pose pictures from a concat list of local files, swaying.
         Assert.Contains("-i /w/s000-actor2-000.png", args);
-        Assert.Contains("-f concat -safe 1 -protocol_whitelist file -i /w/head-000-002.ffconcat", args);
+        Assert.Contains("-safe 1 -f concat -protocol_whitelist file -i /w/head-000-002.ffconcat", args);
         Assert.Contains("overlay=x='230+2*sin(2*PI*(t-0)/5+0)':y='10+1*sin(2*PI*(t-0)/4+0)'", graph);
         Assert.Contains("volume=0.5", graph);
         Assert.Contains("amix=inputs=4", graph);                    // silence, clip sound, speech, music

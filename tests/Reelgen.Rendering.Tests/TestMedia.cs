@@ -32,8 +32,8 @@ public static partial class TestMedia
         return data.ToArray();
     }
 
-    /// <summary>A clip of a solid colour (with a 440 Hz tone unless silent) made by ffmpeg.</summary>
-    public static byte[] Clip(string directory, double seconds, string color, int width = 160, int height = 120, bool withAudio = true, string? box = null, int fps = 25)
+    /// <summary>A clip of a solid colour (with a tone, 440 Hz unless told, unless silent) made by ffmpeg.</summary>
+    public static byte[] Clip(string directory, double seconds, string color, int width = 160, int height = 120, bool withAudio = true, string? box = null, int fps = 25, int tone = 440)
     {
         var path = Path.Combine(directory, $"clip-{Guid.NewGuid():N}.mp4");
         var video = $"color=c={color}:s={width}x{height}:r={fps}:d={S(seconds)}";
@@ -41,7 +41,7 @@ public static partial class TestMedia
             video += $",drawbox=x={width / 4}:y={height / 4}:w={width / 2}:h={height / 2}:color={box}:t=fill";
         var args = new List<string> { "-f", "lavfi", "-i", video };
         if (withAudio)
-            args.AddRange(["-f", "lavfi", "-i", $"sine=f=440:r=48000:d={S(seconds)}"]);
+            args.AddRange(["-f", "lavfi", "-i", $"sine=f={tone}:r=48000:d={S(seconds)}"]);
         args.AddRange(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]);
         if (withAudio)
             args.AddRange(["-c:a", "aac", "-shortest"]);
@@ -115,6 +115,15 @@ public static partial class TestMedia
     {
         var af = filter is null ? "volumedetect" : filter + ",volumedetect";
         var output = Run("ffmpeg", ["-v", "info", "-nostats", "-ss", S(from), "-t", S(to - from), "-i", video, "-vn", "-af", af, "-f", "null", "-"], stderr: true);
+        var m = MeanVolumePattern().Match(output);
+        Assert.True(m.Success, output);
+        return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Mean volume in dB of a whole file's sound, read without seeking.</summary>
+    public static double MeanVolume(string file)
+    {
+        var output = Run("ffmpeg", ["-v", "info", "-nostats", "-i", file, "-vn", "-af", "volumedetect", "-f", "null", "-"], stderr: true);
         var m = MeanVolumePattern().Match(output);
         Assert.True(m.Success, output);
         return double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);

@@ -250,6 +250,25 @@ public sealed class JobsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Installed_fonts_are_listed_and_an_unknown_family_is_refused()
+    {
+        var client = _app.V1Client();
+        var fonts = (await client.GetFromJsonAsync<JsonArray>("assets/fonts"))!;
+        Assert.Contains(fonts, f => f!["family"]!.GetValue<string>() == "DejaVu Sans");
+
+        var response = await client.PostAsJsonAsync("video-generation-jobs", new
+        {
+            videoCreative = new
+            {
+                scenes = new object[] { new { duration = 1000, tracks = new object[] { new { type = "text", text = "x", style = new { fontFamily = "No Such Family" } } } } },
+            },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
+        Assert.Equal("videoCreative.scenes[0].tracks[0].style.fontFamily", errors.Single().Key);
+    }
+
+    [Fact]
     public async Task Tokens_are_stored_only_as_hashes()
     {
         await _app.V1Client().GetAsync("assets/actors");

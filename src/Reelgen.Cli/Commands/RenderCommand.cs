@@ -50,7 +50,7 @@ public sealed class RenderCommand(IAnsiConsole console) : AsyncCommand<RenderCom
         }
         var voices = new VoiceCatalog();
         using var presenters = new PresenterCatalog();
-        var errors = new CreativeValidator { ActorExists = presenters.Exists, VoiceExists = voices.Exists }.Validate(request);
+        var errors = new CreativeValidator { ActorExists = presenters.Exists, VoiceExists = voices.Exists, FontExists = FontCatalog.Exists }.Validate(request);
         if (errors.Count > 0)
         {
             console.Errors($"{settings.Creative} is not a valid creative ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):", errors, file.Shorten);

@@ -12,7 +12,6 @@ public sealed class ServeCommand : AsyncCommand<ServeCommand.Settings>
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        await ReelgenServer.Create([]).RunAsync(cancellationToken);
-        return ExitCodes.Ok;
+        return await ReelgenServer.RunAsync([], cancellationToken);
     }
 }

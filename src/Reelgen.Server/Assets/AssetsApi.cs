@@ -16,6 +16,9 @@ public sealed record ActorAsset(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("preview_url")] string PreviewUrl);
 
+/// <summary>One installed font family, usable as <c>style.fontFamily</c>.</summary>
+public sealed record FontAsset([property: JsonPropertyName("family")] string Family);
+
 /// <summary>The presenters (built-in and custom) and the voices they can speak with.</summary>
 public static partial class AssetsApi
 {
@@ -25,6 +28,7 @@ public static partial class AssetsApi
         assets.MapGet("/actors", (PresenterCatalog presenters, IOptions<ReelgenOptions> options) => TypedResults.Ok(presenters.All.Select(p =>
             new ActorAsset(p.Name, p.DisplayName, p.Gender, p.DefaultVoice, "v1", p.Custom ? "Custom" : "Studio", PreviewUrl(options.Value.PublicBaseUrl, p.Name)))));
         assets.MapGet("/voices", (VoiceCatalog voices) => TypedResults.Ok(voices.All));
+        assets.MapGet("/fonts", () => TypedResults.Ok(FontCatalog.Families.Select(f => new FontAsset(f))));
         return api;
     }
 

@@ -11,7 +11,7 @@ public sealed class CallbackOptions
     /// Waits between attempts, comma separated (<c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>, <c>d</c>); each is
     /// jittered by ±10%. The first attempt goes at once, so a schedule of N waits allows N + 1 attempts.
     /// </summary>
-    [Required, RegularExpression(Callbacks.RetrySchedule.Pattern, ErrorMessage = "RetrySchedule must look like '5s,5m,30m,2h' (units ms, s, m, h, d).")]
+    [Required, RegularExpression(Callbacks.RetrySchedule.Pattern, ErrorMessage = "must look like '5s,5m,30m,2h' (units ms, s, m, h, d).")]
     public string RetrySchedule { get; set; } = "5s,5m,30m,2h,5h,10h,10h";
 
     /// <summary>How long one attempt may take, connection included, before it counts as failed.</summary>

@@ -5,7 +5,7 @@ public static class CallbackServices
     /// <summary>The callback outbox, its sender, and (in worker processes) the dispatcher that drains it.</summary>
     public static IServiceCollection AddCallbacks(this IServiceCollection services, bool dispatch)
     {
-        services.AddOptions<CallbackOptions>().BindConfiguration(CallbackOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<CallbackOptions>(CallbackOptions.Section);
         services.AddSingleton<CallbackOutbox>();
         services.AddSingleton<CallbackStore>();
         services.AddSingleton<CallbackSender>();

@@ -162,6 +162,7 @@ public static class TemplatesApi
     {
         ActorExists = presenters.Exists,
         VoiceExists = voices.Exists,
+        FontExists = FontCatalog.Exists,
         RequireVariableValues = requireValues,
     };
 }

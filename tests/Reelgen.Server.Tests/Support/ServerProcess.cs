@@ -67,6 +67,21 @@ public sealed class ServerProcess : IDisposable
         throw new TimeoutException("reelgen did not become healthy");
     }
 
+    /// <summary>Runs the executable until it exits by itself (a refused start); returns its exit code and all it wrote.</summary>
+    public async Task<(int ExitCode, string Output)> RunToExitAsync(TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "reelgen.dll"));
+        foreach (var (key, value) in _environment)
+            psi.Environment[key] = value;
+        _process = Process.Start(psi)!;
+        var stdout = _process.StandardOutput.ReadToEndAsync();
+        var stderr = _process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return (_process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>SIGKILL, the whole tree (ffmpeg included): nothing gets to clean up.</summary>
     public void Kill()
     {

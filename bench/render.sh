@@ -7,7 +7,8 @@
 #   RUNS=3             runs of cases (a) to (c) (medians are reported); (d) runs once, its 20 renders being its repeats
 #   SCALE=1            multiplies every scene duration and cuts scripts to match (0.1 for a quick try)
 #   TEMPLATE_RENDERS=20  renders of case (d), one per line of bench/creatives/d-variables.jsonl
-#   CASES="a b c d"    which cases to run
+#   CASES="a b c d e"  which cases to run
+#   RESULTS=bench/results/render.md  where the report goes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
@@ -20,7 +21,7 @@ source bench/lib/common.sh
     echo "the render benchmark needs GNU time (/usr/bin/time)" >&2; exit 1
   fi
 }
-RUNS=${RUNS:-3} SCALE=${SCALE:-1} TEMPLATE_RENDERS=${TEMPLATE_RENDERS:-20} CASES=${CASES:-a b c d} ASSET_PORT=${ASSET_PORT:-5193}
+RESULTS=${RESULTS:-bench/results/render.md} RUNS=${RUNS:-3} SCALE=${SCALE:-1} TEMPLATE_RENDERS=${TEMPLATE_RENDERS:-20} CASES=${CASES:-a b c d e} ASSET_PORT=${ASSET_PORT:-5193}
 ffmpeg=$(command -v ffmpeg)
 data=$(mktemp -d)
 http_pid=""
@@ -51,6 +52,8 @@ for scene in creative["scenes"]:
     if "duration" in scene:
         scene["duration"] = round(scene["duration"] * scale)
     for t in scene["tracks"]:
+        if "startTimeGap" in t:
+            t["startTimeGap"] = round(t["startTimeGap"] * scale)
         if t["type"] == "actor" and scale < 1:
             words = t["text"].split()
             t["text"] = " ".join(words[:max(4, round(len(words) * scale))])
@@ -103,7 +106,7 @@ render() {
 }
 
 declare -A files=(
-  [a]=a-presenter-720p.json [b]=b-presenter-1080p.json [c]=c-ten-scenes.json [d]=d-template.json)
+  [a]=a-presenter-720p.json [b]=b-presenter-1080p.json [c]=c-ten-scenes.json [d]=d-template.json [e]=e-two-presenters.json)
 : >"$data/rows"; : >"$data/plain"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$RUNS"); do
@@ -124,6 +127,6 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 load="- load average (1, 5, 15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 bench/lib/render_report.py "$data/rows" "$data/plain" "$RUNS" "$SCALE" "$TEMPLATE_RENDERS" "$(machine)
-$load" >bench/results/render.md
-cat bench/results/render.md
+CASES="$CASES" python3 bench/lib/render_report.py "$data/rows" "$data/plain" "$RUNS" "$SCALE" "$TEMPLATE_RENDERS" "$(machine)
+$load" >"$RESULTS"
+cat "$RESULTS"

@@ -1,4 +1,5 @@
 """Turns the figures bench/render.sh collected into bench/results/render.md (medians over runs)."""
+import os
 import statistics
 import sys
 from collections import defaultdict
@@ -10,6 +11,7 @@ TITLES = {
     "b": "(b) presenter, 1 scene, 1920x1080",
     "c": "(c) 10 scenes: image, text, clip, music",
     "d": "(d) 5-scene template",
+    "e": "(e) two presenters in turn, 1280x720",
 }
 
 
@@ -52,7 +54,8 @@ def med(case, key):
 
 print("# Render speed")
 print()
-print(f"Command: `bench/run.sh render` (RUNS={runs}, SCALE={scale}, TEMPLATE_RENDERS={template_renders}; "
+cases = os.environ.get("CASES", "a b c d e")
+print(f"Command: `bench/run.sh render` (RUNS={runs}, SCALE={scale}, TEMPLATE_RENDERS={template_renders}, CASES=\"{cases}\"; "
       "medians of the runs, each render followed at once by its baseline)")
 print()
 print(machine)

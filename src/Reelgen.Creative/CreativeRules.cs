@@ -16,6 +16,12 @@ public static class CreativeRules
     public const int MaxTextLength = 20_000;
     public const string DefaultBackground = "#000000";
 
+    /// <summary>How an image or clip fills its box; the first is the default.</summary>
+    public static readonly IReadOnlyList<string> Fits = ["contain", "cover", "contain-blur", "stretch"];
+
+    /// <summary>Ken Burns moves over an image.</summary>
+    public static readonly IReadOnlyList<string> Effects = ["zoomIn", "zoomOut", "panLeft", "panRight"];
+
     /// <summary>True for <c>#RRGGBB</c> and <c>#RRGGBBAA</c>.</summary>
     public static bool IsColor(string? value) =>
         value is not null && value.Length is 7 or 9 && value[0] == '#' && value.Skip(1).All(char.IsAsciiHexDigit);

@@ -167,6 +167,11 @@ public sealed class CreativeValidator
         if (track.Type != TrackTypes.Audio && (track.FadeInMs is not null || track.FadeOutMs is not null || track.Ducking is not null))
             Add(track.FadeInMs is not null ? $"{path}.fadeInMs" : track.FadeOutMs is not null ? $"{path}.fadeOutMs" : $"{path}.ducking", "applies to audio tracks only.");
 
+        if (track.Fit is { } fit && (track.Type is not (TrackTypes.Image or TrackTypes.Video) || !CreativeRules.Fits.Contains(fit)))
+            Add($"{path}.fit", track.Type is TrackTypes.Image or TrackTypes.Video ? $"'{Truncate(fit)}' is not a fit: one of {string.Join(", ", CreativeRules.Fits)}." : "applies to image and video tracks only.");
+        if (track.Effect is { } effect && (track.Type != TrackTypes.Image || !CreativeRules.Effects.Contains(effect)))
+            Add($"{path}.effect", track.Type == TrackTypes.Image ? $"'{Truncate(effect)}' is not an effect: one of {string.Join(", ", CreativeRules.Effects)}." : "applies to image tracks only.");
+
         switch (track.Type)
         {
             case TrackTypes.Image:

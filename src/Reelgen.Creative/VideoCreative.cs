@@ -143,6 +143,12 @@ public sealed class Track
     /// <summary>Audio or video track: volume, 0 to 4, default 1.</summary>
     public double? Volume { get; set; }
 
+    /// <summary>Image or video track: how the picture fills its box: <c>contain</c> (default), <c>cover</c>, <c>contain-blur</c> or <c>stretch</c>.</summary>
+    public string? Fit { get; set; }
+
+    /// <summary>Image track: a slow camera move over the picture (Ken Burns): <c>zoomIn</c>, <c>zoomOut</c>, <c>panLeft</c> or <c>panRight</c>.</summary>
+    public string? Effect { get; set; }
+
     /// <summary>Audio track: repeat until the track ends.</summary>
     public bool? Loop { get; set; }
 

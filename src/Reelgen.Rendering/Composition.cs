@@ -17,6 +17,9 @@ internal sealed record StillLayer(StillPicture Picture, long FromFrame, long ToF
 
 internal sealed record VideoLayer(TimedTrack Track, long FromFrame, long ToFrame) : SceneLayer(FromFrame, ToFrame);
 
+/// <summary>An image with a Ken Burns effect: drawn once into its box, moved by ffmpeg frame by frame.</summary>
+internal sealed record KenBurnsLayer(StillPicture Picture, TimedTrack Track, long FromFrame, long ToFrame) : SceneLayer(FromFrame, ToFrame);
+
 /// <summary>
 /// A presenter: its body (and backdrop) is a still picture drawn once; its head is a run of small pictures, one per
 /// distinct pose, that ffmpeg switches by time and sways (see <see cref="PresenterSprites"/>).
@@ -38,7 +41,8 @@ internal sealed record CompositionPlan(int Width, int Height, int Fps, long Fram
     public IEnumerable<StillPicture> Pictures =>
         Scenes.SelectMany(s => s.Base.Select(b => b.Picture)
             .Concat(s.Layers.OfType<StillLayer>().Select(l => l.Picture))
-            .Concat(s.Layers.OfType<PresenterLayer>().Select(l => l.Body)));
+            .Concat(s.Layers.OfType<PresenterLayer>().Select(l => l.Body))
+            .Concat(s.Layers.OfType<KenBurnsLayer>().Select(l => l.Picture)));
 
     public IEnumerable<PresenterLayer> Presenters => Scenes.SelectMany(s => s.Layers.OfType<PresenterLayer>());
 
@@ -48,7 +52,7 @@ internal sealed record CompositionPlan(int Width, int Height, int Fps, long Fram
 internal static class CompositionPlanner
 {
     /// <summary>Video tracks and presenters move; every other visual track is a still drawn once.</summary>
-    public static bool Moves(Track track) => track.Type is TrackTypes.Video or TrackTypes.Actor;
+    public static bool Moves(Track track) => track.Type is TrackTypes.Video or TrackTypes.Actor || (track.Type == TrackTypes.Image && track.Effect is not null);
 
     public static CompositionPlan Plan(Timeline timeline)
     {
@@ -108,7 +112,9 @@ internal static class CompositionPlanner
                 else if (Moves(v.Track.Track))
                 {
                     FlushGroup();
-                    layers.Add(new VideoLayer(v.Track, v.From, v.To));
+                    layers.Add(v.Track.Track.Type == TrackTypes.Image
+                        ? new KenBurnsLayer(new StillPicture(Name("kenburns", scene.Index, layers.Count), v.Track.X, v.Track.Y, v.Track.Width, v.Track.Height, null, [v.Track]), v.Track, v.From, v.To)
+                        : new VideoLayer(v.Track, v.From, v.To));
                 }
                 else
                 {

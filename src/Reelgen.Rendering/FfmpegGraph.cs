@@ -125,6 +125,11 @@ internal static class FfmpegGraph
                     graph.Append(CultureInfo.InvariantCulture,
                         $"[{withBody}][h{head}]overlay=x='{sprites.X}+{swayX}':y='{sprites.Y}+{swayY}':eof_action=repeat:eval=frame:enable='{enable}'[{next}];\n");
                 }
+                else if (layer is KenBurnsLayer kenBurns)
+                {
+                    var i = AddInput(picturePath(kenBurns.Picture.Name), "-framerate", Int(fps));
+                    AppendKenBurns(graph, kenBurns, $"{i}:v", current, next, enable, fps);
+                }
                 else if (layer is VideoLayer video)
                 {
                     var t = video.Track;
@@ -138,7 +143,7 @@ internal static class FfmpegGraph
                         ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
                         : "";
                     graph.Append(CultureInfo.InvariantCulture,
-                        $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,scale=w={t.Width}:h={t.Height}:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1{key}[{clip}];\n");
+                        $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,{FitClip(t, key, clip)};\n");
                     // Centred in its box; the last frame holds if the clip is shorter than the track.
                     graph.Append(CultureInfo.InvariantCulture,
                         $"[{current}][{clip}]overlay=x={t.X}+({t.Width}-overlay_w)/2:y={t.Y}+({t.Height}-overlay_h)/2:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
@@ -161,6 +166,60 @@ internal static class FfmpegGraph
         args.AddRange(["-t", total, "-movflags", "+faststart"]);
         args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
         return new FfmpegInvocation(args, graph.ToString());
+    }
+
+    /// <summary>How much closer a Ken Burns zoom ends (or starts), and how far a pan looks in: 15 %.</summary>
+    internal const double KenBurnsZoom = 1.15;
+
+    /// <summary>
+    /// A Ken Burns move: the picture, drawn once at its box size, is repeated (loop) and each frame is resampled
+    /// from a window of the picture that shrinks, grows or slides with the frame number. <c>perspective</c> samples
+    /// with bilinear interpolation at fractional source coordinates, so the motion is sub-pixel smooth at any size
+    /// (zoompan and crop move in whole pixels and visibly step on slow moves).
+    /// </summary>
+    private static void AppendKenBurns(StringBuilder graph, KenBurnsLayer layer, string input, string current, string next, string enable, int fps)
+    {
+        var frames = layer.ToFrame - layer.FromFrame;
+        var p = string.Create(CultureInfo.InvariantCulture, $"(on/{Math.Max(1, frames - 1)})");
+        var z = KenBurnsZoom.ToString("0.###", CultureInfo.InvariantCulture);
+        var zm1 = (KenBurnsZoom - 1).ToString("0.###", CultureInfo.InvariantCulture);
+        // The window: left, top, width and height in source pixels, as expressions of the frame number.
+        var (left, top, width, height) = layer.Track.Track.Effect switch
+        {
+            "zoomOut" => ($"(W-W/({z}-{zm1}*{p}))/2", $"(H-H/({z}-{zm1}*{p}))/2", $"W/({z}-{zm1}*{p})", $"H/({z}-{zm1}*{p})"),
+            "panLeft" => ($"(W-W/{z})*{p}", $"(H-H/{z})/2", $"W/{z}", $"H/{z}"),
+            "panRight" => ($"(W-W/{z})*(1-{p})", $"(H-H/{z})/2", $"W/{z}", $"H/{z}"),
+            _ => ($"(W-W/(1+{zm1}*{p}))/2", $"(H-H/(1+{zm1}*{p}))/2", $"W/(1+{zm1}*{p})", $"H/(1+{zm1}*{p})"),
+        };
+        var right = $"{left}+{width}";
+        var bottom = $"{top}+{height}";
+        graph.Append(CultureInfo.InvariantCulture,
+            $"[{input}]format=yuva420p,loop=loop={frames - 1}:size=1:start=0,");
+        graph.Append(CultureInfo.InvariantCulture,
+            $"perspective=x0='{left}':y0='{top}':x1='{right}':y1='{top}':x2='{left}':y2='{bottom}':x3='{right}':y3='{bottom}':interpolation=linear:eval=frame,");
+        graph.Append(CultureInfo.InvariantCulture,
+            $"setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB[kb{next}];\n");
+        graph.Append(CultureInfo.InvariantCulture,
+            $"[{current}][kb{next}]overlay=x={layer.Picture.X}:y={layer.Picture.Y}:eof_action=pass:eval=init:enable='{enable}'[{next}];\n");
+    }
+
+    /// <summary>
+    /// A clip fitted to its box (<c>fit</c>): inside it keeping its shape (contain, the default), filling it and
+    /// cropped (cover), distorted to it (stretch), or inside it over a blurred, filled copy of itself (contain-blur;
+    /// the copy is blurred at a quarter of the size, which costs little).
+    /// </summary>
+    private static string FitClip(TimedTrack t, string key, string output)
+    {
+        var (w, h) = (t.Width, t.Height);
+        var contain = $"scale=w={w}:h={h}:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1{key}";
+        return t.Track.Fit switch
+        {
+            "cover" => $"scale=w={w}:h={h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1{key}[{output}]",
+            "stretch" => $"scale=w={w}:h={h},setsar=1{key}[{output}]",
+            "contain-blur" => string.Create(CultureInfo.InvariantCulture,
+                $"split[{output}f][{output}g];[{output}g]scale=w={Math.Max(2, w / 4)}:h={Math.Max(2, h / 4)}:force_original_aspect_ratio=increase,crop={Math.Max(2, w / 4)}:{Math.Max(2, h / 4)},gblur=sigma=6,scale={w}:{h},setsar=1[{output}b];[{output}f]{contain}[{output}c];[{output}b][{output}c]overlay=x=(W-w)/2:y=(H-h)/2[{output}]"),
+            _ => $"{contain}[{output}]",
+        };
     }
 
     /// <summary>

@@ -18,13 +18,15 @@ internal static class HeadSprites
         CancellationToken cancellationToken)
     {
         var result = new Dictionary<(int, int), PresenterSprites>();
-        var pictures = new List<(PresenterArt Art, float Scale, PresenterPose Pose, string Path)>();
+        var pictures = new List<(PresenterArt Art, float Scale, PresenterPose Pose, bool Mirrored, string Path)>();
         foreach (var layer in plan.Presenters)
         {
             var t = layer.Track;
             var presenter = presenters.Find(t.Track.Actor ?? "") ?? throw new RenderException($"{t.Label}: actor '{t.Track.Actor}' is not known");
             var art = presenters.Art(presenter.Name);
-            var (left, top, scale) = art.Fit(new SKRect(t.X, t.Y, t.X + t.Width, t.Y + t.Height));
+            var box = new SKRect(t.X, t.Y, t.X + t.Width, t.Y + t.Height);
+            var (_, _, scale) = art.Fit(box);
+            var mirrored = PresenterArt.FacesLeft(box, plan.Width);
             media.TryGetValue((t.SceneIndex, t.TrackIndex), out var spoken);
             var seed = Seed($"{presenter.Name}/{t.SceneIndex}/{t.TrackIndex}/{t.Track.Text}");
             var poses = PresenterMotion.Plan(spoken?.Speech, spoken?.Path, t.Track.Text ?? "", layer.ToFrame - layer.FromFrame, plan.Fps, seed);
@@ -37,7 +39,7 @@ internal static class HeadSprites
             {
                 var file = $"{prefix}-{run.Pose.Key}.png";
                 if (seen.Add(run.Pose))
-                    pictures.Add((art, scale, run.Pose, Path.Combine(workDirectory, file)));
+                    pictures.Add((art, scale, run.Pose, mirrored, Path.Combine(workDirectory, file)));
                 // Each change lands half a frame early, so the frame it belongs to never rounds to the pose before.
                 var seconds = (run.Frames - (first ? 0.5 : 0)) / plan.Fps;
                 list.Append(CultureInfo.InvariantCulture, $"file {file}\nduration {seconds:0.######}\n");
@@ -46,24 +48,24 @@ internal static class HeadSprites
             var listPath = Path.Combine(workDirectory, prefix + ".ffconcat");
             await File.WriteAllTextAsync(listPath, list.ToString(), cancellationToken);
             var sway = PresenterMotion.Sway(seed, art.HeadBounds.Height * scale);
-            result[(t.SceneIndex, t.TrackIndex)] = new PresenterSprites(listPath,
-                (int)Math.Round(left + (art.HeadBounds.Left * scale)), (int)Math.Round(top + (art.HeadBounds.Top * scale)), sway);
+            var origin = art.HeadOrigin(box, mirrored);
+            result[(t.SceneIndex, t.TrackIndex)] = new PresenterSprites(listPath, (int)Math.Round(origin.X), (int)Math.Round(origin.Y), sway);
         }
         await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, (p, _) =>
         {
-            Draw(p.Art, p.Scale, p.Pose, p.Path);
+            Draw(p.Art, p.Scale, p.Pose, p.Mirrored, p.Path);
             return ValueTask.CompletedTask;
         });
         return result;
     }
 
     /// <summary>One pose as a transparent PNG.</summary>
-    public static void Draw(PresenterArt art, float scale, PresenterPose pose, string path)
+    public static void Draw(PresenterArt art, float scale, PresenterPose pose, bool mirrored, string path)
     {
         var size = art.SpriteSize(scale);
         using var surface = SKSurface.Create(new SKImageInfo(Math.Max(1, size.Width), Math.Max(1, size.Height), SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new RenderException($"could not allocate a {size.Width}x{size.Height} picture");
-        art.DrawHead(surface.Canvas, scale, pose);
+        art.DrawHead(surface.Canvas, scale, pose, mirrored);
         using var image = surface.Snapshot();
         using var pixmap = image.PeekPixels();
         using var file = File.Create(path);

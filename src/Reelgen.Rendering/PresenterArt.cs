@@ -142,7 +142,7 @@ public sealed class PresenterArt : IDisposable
     }
 
     /// <summary>The still part: the backdrop (unless transparent) and the body, fitted in <paramref name="box"/>.</summary>
-    public void DrawBody(SKCanvas canvas, SKRect box, SKColor backdrop, bool transparent)
+    public void DrawBody(SKCanvas canvas, SKRect box, SKColor backdrop, bool transparent, bool mirrored = false)
     {
         canvas.Save();
         canvas.ClipRect(box);
@@ -161,6 +161,8 @@ public sealed class PresenterArt : IDisposable
         var (left, top, scale) = Fit(box);
         canvas.Translate(left, top);
         canvas.Scale(scale);
+        if (mirrored)
+            canvas.Scale(-1, 1, Width / 2, 0);
         _body.Draw(canvas);
         canvas.Restore();
     }
@@ -172,17 +174,38 @@ public sealed class PresenterArt : IDisposable
         return (box.Left + ((box.Width - (Width * scale)) / 2), box.Bottom - (Height * scale), scale);
     }
 
+    /// <summary>
+    /// Presenters face the middle of the picture: art drawn facing right is mirrored when its box lies in the right
+    /// half, so a presenter beside the content looks towards it.
+    /// </summary>
+    public static bool FacesLeft(SKRect box, int frameWidth) => box.MidX > frameWidth / 2f;
+
+    /// <summary>Where the head picture's top-left corner lands in a box, mirrored or not.</summary>
+    public SKPoint HeadOrigin(SKRect box, bool mirrored)
+    {
+        var (left, top, scale) = Fit(box);
+        return new SKPoint(left + ((mirrored ? Width - HeadBounds.Right : HeadBounds.Left) * scale), top + (HeadBounds.Top * scale));
+    }
+
     /// <summary>The size in pixels of a head picture at <paramref name="scale"/> pixels per art unit.</summary>
     public SKSizeI SpriteSize(float scale) =>
         new((int)Math.Ceiling(HeadBounds.Width * scale), (int)Math.Ceiling(HeadBounds.Height * scale));
 
     /// <summary>Draws the moving part in one pose on a transparent picture of <see cref="SpriteSize"/>.</summary>
-    public void DrawHead(SKCanvas canvas, float scale, PresenterPose pose)
+    public void DrawHead(SKCanvas canvas, float scale, PresenterPose pose, bool mirrored = false)
     {
         canvas.Clear(SKColors.Transparent);
         canvas.Save();
         canvas.Scale(scale);
-        canvas.Translate(-HeadBounds.Left, -HeadBounds.Top);
+        if (mirrored)
+        {
+            canvas.Translate(-(Width - HeadBounds.Right), -HeadBounds.Top);
+            canvas.Scale(-1, 1, Width / 2, 0);
+        }
+        else
+        {
+            canvas.Translate(-HeadBounds.Left, -HeadBounds.Top);
+        }
         // A nod tips the head forward about the neck and lowers it a little.
         if (pose.Nod > 0 && Manifest.Neck is { } neck)
         {

@@ -7,7 +7,7 @@ namespace Reelgen.Rendering;
 /// Draws the still pictures of a render with SkiaSharp, once each: images scaled to fit their box (aspect kept,
 /// centred), text tracks, and the still part of presenters (backdrop and body).
 /// </summary>
-internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, PresenterCatalog presenters) : IDisposable
+internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, PresenterCatalog presenters, int frameWidth) : IDisposable
 {
     private readonly TextPainter _text = new();
     private readonly Dictionary<string, SKImage> _images = [];
@@ -26,7 +26,7 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
             switch (track.Track.Type)
             {
                 case TrackTypes.Image:
-                    DrawImage(canvas, box, media[(track.SceneIndex, track.TrackIndex)].Path);
+                    DrawImage(canvas, box, media[(track.SceneIndex, track.TrackIndex)].Path, track.Track.Fit);
                     break;
                 case TrackTypes.Text:
                     lock (_lock)
@@ -34,7 +34,8 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
                     break;
                 case TrackTypes.Actor:
                     var presenter = presenters.Find(track.Track.Actor ?? "") ?? throw new RenderException($"{track.Label}: actor '{track.Track.Actor}' is not known");
-                    presenters.Art(presenter.Name).DrawBody(canvas, box, Colors.Parse(presenter.Color), track.Track.RemoveBackground == true);
+                    presenters.Art(presenter.Name).DrawBody(canvas, box, Colors.Parse(presenter.Color), track.Track.RemoveBackground == true,
+                        PresenterArt.FacesLeft(box, frameWidth));
                     break;
             }
         }
@@ -47,15 +48,41 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
             throw new RenderException("could not write a still picture");
     }
 
-    private void DrawImage(SKCanvas canvas, SKRect box, string path)
+    /// <summary>An image in its box as <c>fit</c> says: contain (default), cover, stretch, or contain over a blurred cover.</summary>
+    private void DrawImage(SKCanvas canvas, SKRect box, string path, string? fit)
     {
         var image = Load(path);
-        var scale = Math.Min(box.Width / image.Width, box.Height / image.Height);
-        var w = image.Width * scale;
-        var h = image.Height * scale;
-        var dest = SKRect.Create(box.Left + ((box.Width - w) / 2), box.Top + ((box.Height - h) / 2), w, h);
+        var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+        SKRect Scaled(float scale)
+        {
+            var w = image.Width * scale;
+            var h = image.Height * scale;
+            return SKRect.Create(box.Left + ((box.Width - w) / 2), box.Top + ((box.Height - h) / 2), w, h);
+        }
+        var containRect = Scaled(Math.Min(box.Width / image.Width, box.Height / image.Height));
+        var coverRect = Scaled(Math.Max(box.Width / image.Width, box.Height / image.Height));
         using var paint = new SKPaint { IsAntialias = true };
-        canvas.DrawImage(image, dest, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear), paint);
+        canvas.Save();
+        canvas.ClipRect(box);
+        switch (fit)
+        {
+            case "stretch":
+                canvas.DrawImage(image, box, sampling, paint);
+                break;
+            case "cover":
+                canvas.DrawImage(image, coverRect, sampling, paint);
+                break;
+            case "contain-blur":
+                var sigma = Math.Max(box.Width, box.Height) / 40;
+                using (var blurred = new SKPaint { IsAntialias = true, ImageFilter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp, null) })
+                    canvas.DrawImage(image, coverRect, sampling, blurred);
+                canvas.DrawImage(image, containRect, sampling, paint);
+                break;
+            default:
+                canvas.DrawImage(image, containRect, sampling, paint);
+                break;
+        }
+        canvas.Restore();
     }
 
     /// <summary>Decodes a picture once per render (a GIF's first frame), upright as its EXIF orientation says.</summary>

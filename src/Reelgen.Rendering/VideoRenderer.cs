@@ -65,7 +65,7 @@ public sealed partial class VideoRenderer
         var loudness = MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
         string PicturePath(string name) => Path.Combine(workDirectory, name + ".png");
         var pictures = plan.Pictures.ToList();
-        using (var painter = new StillPainter(media, _presenters))
+        using (var painter = new StillPainter(media, _presenters, plan.Width))
         {
             var painted = 0;
             await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, (picture, _) =>

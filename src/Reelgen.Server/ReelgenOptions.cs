@@ -53,8 +53,13 @@ public sealed class ReelgenOptions
 
 public sealed class StorageOptions
 {
+    /// <summary><c>local</c> (a folder, default) or <c>s3</c> (an S3-compatible bucket, <see cref="S3"/>).</summary>
+    public string Provider { get; set; } = "local";
+
     /// <summary>Where finished videos are kept; default <c>DataDirectory/videos</c>. Shared by every process of a cluster.</summary>
     public string? Directory { get; set; }
+
+    public Storage.S3StorageOptions S3 { get; set; } = new();
 }
 
 public sealed class NetworkOptions
@@ -71,6 +76,9 @@ public sealed class DatabaseOptions
 
     /// <summary>Npgsql connection string for <c>postgres</c>; for <c>sqlite</c>, optional (default <c>DataDirectory/reelgen.db</c>).</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>On PostgreSQL, wake other processes' idle workers with LISTEN/NOTIFY (off behind a transaction-mode pooler; polling remains).</summary>
+    public bool Notify { get; set; } = true;
 }
 
 public sealed class WorkerOptions : IValidatableObject

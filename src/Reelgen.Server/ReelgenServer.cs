@@ -120,7 +120,6 @@ public static class ReelgenServer
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<VideoStore>();
-        services.AddSingleton<VideoStorage>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
@@ -136,11 +135,14 @@ public static class ReelgenServer
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
+        services.AddVideoStorage(roles.Storage.Provider);
         services.AddCallbacks(dispatch: roles.HasRole("worker"));
         if (roles.HasRole("worker"))
         {
             services.AddHostedService<RenderWorker>();
             services.AddHostedService<LeaseRescuer>();
+            if (roles.Database.Provider == "postgres" && roles.Database.Notify)
+                services.AddHostedService<WorkSignalListener>();
         }
         return builder;
     }

@@ -13,6 +13,8 @@ public sealed class ExtensionValidationTests
     public void Every_extension_used_well_is_accepted()
     {
         Assert.Empty(Validate("""{"type":"audio","audioUrl":"http://a/m.mp3","fadeInMs":500,"fadeOutMs":0,"ducking":false}"""));
+        Assert.Empty(Validate("""{"type":"image","imageUrl":"http://a/p.png","fit":"contain-blur","effect":"panLeft"}"""));
+        Assert.Empty(Validate("""{"type":"video","videoUrl":"http://a/v.mp4","fit":"cover"}"""));
         Assert.Empty(Validate("""
             {"type":"text","text":"x","style":{"fontFamily":"noto sans","fontUrl":"https://a/f.woff2","borderRadius":12,"padding":8,
              "outline":{"color":"#000000","width":3},"shadow":{"color":"#00000099","offsetX":2,"offsetY":2,"blur":6}}}
@@ -23,6 +25,10 @@ public sealed class ExtensionValidationTests
     [InlineData("""{"type":"audio","audioUrl":"http://a/m.mp3","fadeInMs":-1}""", "tracks[0].fadeInMs")]
     [InlineData("""{"type":"audio","audioUrl":"http://a/m.mp3","fadeOutMs":7200000}""", "tracks[0].fadeOutMs")]
     [InlineData("""{"type":"text","text":"x","ducking":false}""", "tracks[0].ducking")]
+    [InlineData("""{"type":"image","imageUrl":"http://a/p.png","fit":"fill"}""", "tracks[0].fit")]
+    [InlineData("""{"type":"text","text":"x","fit":"cover"}""", "tracks[0].fit")]
+    [InlineData("""{"type":"image","imageUrl":"http://a/p.png","effect":"zoom"}""", "tracks[0].effect")]
+    [InlineData("""{"type":"video","videoUrl":"http://a/v.mp4","effect":"zoomIn"}""", "tracks[0].effect")]
     [InlineData("""{"type":"text","text":"x","style":{"fontFamily":"No Such Font"}}""", "tracks[0].style.fontFamily")]
     [InlineData("""{"type":"text","text":"x","style":{"fontUrl":"ftp://a/f.ttf"}}""", "tracks[0].style.fontUrl")]
     [InlineData("""{"type":"text","text":"x","style":{"borderRadius":-2}}""", "tracks[0].style.borderRadius")]

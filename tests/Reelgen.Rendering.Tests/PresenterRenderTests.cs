@@ -37,7 +37,7 @@ public sealed class PresenterRenderTests : IDisposable
         File.WriteAllBytes(wav, TestMedia.Tone(_work, 8));
         var media = new ConcurrentDictionary<(int, int), TrackMedia> { [(0, 0)] = new(wav, new MediaInfo(8000, false, true, 0, 0), Speech: Speech(wav)) };
         string PicturePath(string name) => Path.Combine(_work, name + ".png");
-        using (var painter = new StillPainter(media, Presenters))
+        using (var painter = new StillPainter(media, Presenters, 640))
         {
             foreach (var picture in plan.Pictures)
                 painter.Paint(picture, PicturePath(picture.Name));
@@ -57,7 +57,8 @@ public sealed class PresenterRenderTests : IDisposable
         var frame = TestMedia.Frame(video, seconds);
         var art = Presenters.Art(actor);
         var (left, top, scale) = art.Fit(new SkiaSharp.SKRect(BoxX, BoxY, BoxX + BoxW, BoxY + BoxH));
-        var (mx, my) = ((int)(left + (art.Manifest.Mouth!.X * scale)), (int)(top + (art.Manifest.Mouth.Y * scale)));
+        // The box lies in the right half, so the presenter is mirrored to face the middle.
+        var (mx, my) = ((int)(left + ((art.Width - art.Manifest.Mouth!.X) * scale)), (int)(top + (art.Manifest.Mouth.Y * scale)));
         var reach = (int)(art.Manifest.Mouth.Width * scale);
         var count = 0;
         for (var y = my - reach; y < my + reach; y++)

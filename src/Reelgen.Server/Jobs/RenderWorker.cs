@@ -95,11 +95,11 @@ public sealed partial class RenderWorker(
             var captionsFile = Path.Combine(workDirectory, "captions.vtt");
             if (captions.Count > 0)
                 await File.WriteAllTextAsync(captionsFile, WebVtt.Write(captions), cts.Token);
-            storage.Store(output, fileKey, ".mp4");
+            await storage.StoreAsync(output, fileKey, ".mp4", cts.Token);
             if (File.Exists(thumbnail))
-                storage.Store(thumbnail, fileKey, ".jpg");
+                await storage.StoreAsync(thumbnail, fileKey, ".jpg", cts.Token);
             if (captions.Count > 0)
-                storage.Store(captionsFile, fileKey, ".vtt");
+                await storage.StoreAsync(captionsFile, fileKey, ".vtt", cts.Token);
             var video = new FinishedVideo(
                 request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0);
             var stored = await jobs.FinishAsync(job, owner, video,
@@ -111,7 +111,7 @@ public sealed partial class RenderWorker(
             }
             else
             {
-                storage.Delete(fileKey);
+                await storage.DeleteAsync(fileKey, CancellationToken.None);
                 LogLeaseLost(job.Id);
             }
         }

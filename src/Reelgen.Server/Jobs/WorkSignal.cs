@@ -1,29 +1,126 @@
 using System.Collections.Concurrent;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Reelgen.Server.Data;
 
 namespace Reelgen.Server.Jobs;
 
 /// <summary>
-/// Wakes this process's idle loops at once instead of at their next poll: the render workers when a job is queued
-/// here, the callback dispatcher when a job ends here.
+/// Wakes idle loops at once instead of at their next poll: the render workers when a job is queued, the callback
+/// dispatcher when a delivery is written. In this process directly; on PostgreSQL also in every other process,
+/// through NOTIFY on <see cref="JobsChannel"/> and <see cref="CallbacksChannel"/> (heard by <see cref="WorkSignalListener"/>).
+/// Callers signal after their transaction commits, so whoever wakes finds the row. A lost notification costs only
+/// latency: the loops still poll.
 /// </summary>
-public sealed class WorkSignal : IDisposable
+public sealed partial class WorkSignal(Db db, IOptions<ReelgenOptions> options, ILogger<WorkSignal> logger) : IDisposable
 {
+    public const string JobsChannel = "reelgen_jobs";
+    public const string CallbacksChannel = "reelgen_callbacks";
+
     private readonly SemaphoreSlim _jobs = new(0, int.MaxValue);
     private readonly SemaphoreSlim _callbacks = new(0, int.MaxValue);
+    private readonly bool _publish = db.IsPostgres && options.Value.Database.Notify;
 
-    public void Notify() => _jobs.Release();
+    public void Notify()
+    {
+        WakeJobs();
+        Publish(JobsChannel);
+    }
 
     public async Task WaitAsync(TimeSpan timeout, CancellationToken ct) => await _jobs.WaitAsync(timeout, ct);
 
-    public void NotifyCallbacks() => _callbacks.Release();
+    public void NotifyCallbacks()
+    {
+        WakeCallbacks();
+        Publish(CallbacksChannel);
+    }
 
     public async Task WaitForCallbacksAsync(TimeSpan timeout, CancellationToken ct) => await _callbacks.WaitAsync(timeout, ct);
+
+    /// <summary>Wakes this process's render workers only.</summary>
+    internal void WakeJobs() => _jobs.Release();
+
+    /// <summary>Wakes this process's callback dispatcher only.</summary>
+    internal void WakeCallbacks() => _callbacks.Release();
+
+    private void Publish(string channel)
+    {
+        if (_publish)
+            _ = PublishAsync(channel);
+    }
+
+    private async Task PublishAsync(string channel)
+    {
+        try
+        {
+            await using var connection = await db.OpenAsync();
+            await connection.ExecuteAsync($"NOTIFY {channel}");
+        }
+        catch (Exception ex)
+        {
+            LogPublishFailed(ex, channel);
+        }
+    }
 
     public void Dispose()
     {
         _jobs.Dispose();
         _callbacks.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not notify other processes on {Channel}; they will find the work at their next poll")]
+    private partial void LogPublishFailed(Exception ex, string channel);
+}
+
+/// <summary>
+/// On PostgreSQL, LISTENs on one connection of its own and wakes this process's idle workers and dispatcher when
+/// another process queues a job or writes a callback. Reconnects after a failure, and wakes everything after each
+/// (re)connection, since notifications sent meanwhile are lost.
+/// </summary>
+public sealed partial class WorkSignalListener(Db db, WorkSignal signal, ILogger<WorkSignalListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = (NpgsqlConnection)await db.OpenAsync(stoppingToken);
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Channel == WorkSignal.JobsChannel)
+                        signal.WakeJobs();
+                    else
+                        signal.WakeCallbacks();
+                };
+                await connection.ExecuteAsync($"LISTEN {WorkSignal.JobsChannel}; LISTEN {WorkSignal.CallbacksChannel}");
+                signal.WakeJobs();
+                signal.WakeCallbacks();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    // A connection that died quietly never delivers again: check it whenever it has been silent a while.
+                    if (!await connection.WaitAsync(CheckInterval, stoppingToken))
+                        await connection.ExecuteAsync("SELECT 1");
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogListenFailed(ex, RetryDelay);
+                await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for work from other processes failed; polling meanwhile, retrying in {Delay}")]
+    private partial void LogListenFailed(Exception ex, TimeSpan delay);
 }
 
 /// <summary>Renders running in this process, so a DELETE handled here stops one at once (other processes notice at their next heartbeat).</summary>

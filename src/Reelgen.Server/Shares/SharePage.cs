@@ -39,13 +39,14 @@ public static class SharePage
         headers.CacheControl = "no-cache";
 
         var video = await videos.FindByShareIdAsync(shareId, http.RequestAborted);
-        if (video is null || !File.Exists(storage.PathFor(video.FileKey, ".mp4")))
+        var ct = http.RequestAborted;
+        if (video is null || !await storage.ExistsAsync(video.FileKey, ".mp4", ct))
             return TypedResults.Content(SharePageHtml.NotFound(), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
 
         var page = new ShareView(
             video,
-            HasThumbnail: File.Exists(storage.PathFor(video.FileKey, ".jpg")),
-            HasCaptions: video.HasCaptions != 0 && File.Exists(storage.PathFor(video.FileKey, ".vtt")),
+            HasThumbnail: await storage.ExistsAsync(video.FileKey, ".jpg", ct),
+            HasCaptions: video.HasCaptions != 0 && await storage.ExistsAsync(video.FileKey, ".vtt", ct),
             Absolute: options.Value.PublicUrl);
         return TypedResults.Content(SharePageHtml.Render(page), "text/html; charset=utf-8");
     }

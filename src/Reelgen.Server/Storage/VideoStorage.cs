@@ -3,35 +3,34 @@ using Microsoft.Extensions.Options;
 namespace Reelgen.Server.Storage;
 
 /// <summary>
-/// Finished videos on disk (a local folder, or a shared mount for a cluster), named by their unguessable file key:
-/// <c>KEY.mp4</c>, <c>KEY.jpg</c> (thumbnail), <c>KEY.vtt</c> (captions).
+/// Where finished videos are kept, named by their unguessable file key: <c>KEY.mp4</c>, <c>KEY.jpg</c> (thumbnail),
+/// <c>KEY.vtt</c> and <c>KEY.srt</c> (captions). A local folder (<see cref="LocalVideoStorage"/>, the default) or an
+/// S3-compatible bucket (<see cref="S3VideoStorage"/>), chosen by <c>Reelgen__Storage__Provider</c>.
 /// </summary>
-public sealed class VideoStorage
+public abstract class VideoStorage
 {
-    public VideoStorage(IOptions<ReelgenOptions> options)
+    protected VideoStorage(IOptions<ReelgenOptions> options)
     {
-        Directory = Path.GetFullPath(options.Value.VideoDirectory);
         WorkDirectory = Path.GetFullPath(options.Value.Worker.WorkDirectory ?? Path.Combine(options.Value.DataDirectory, "work"));
-        System.IO.Directory.CreateDirectory(Directory);
-        System.IO.Directory.CreateDirectory(WorkDirectory);
+        Directory.CreateDirectory(WorkDirectory);
     }
 
-    public string Directory { get; }
+    public static readonly string[] FileExtensions = [".mp4", ".jpg", ".vtt", ".srt"];
 
-    /// <summary>Scratch space for renders in progress; never served.</summary>
+    /// <summary>Scratch space for renders in progress; always on local disk, never served.</summary>
     public string WorkDirectory { get; }
 
-    public string PathFor(string fileKey, string extension) => Path.Combine(Directory, fileKey + extension);
+    /// <summary>Puts a finished file (in the work directory) in place; readers never see half a file.</summary>
+    public abstract Task StoreAsync(string sourcePath, string fileKey, string extension, CancellationToken ct);
 
-    /// <summary>Moves a finished file into place. Same file system, so readers never see half a file.</summary>
-    public void Store(string sourcePath, string fileKey, string extension) =>
-        File.Move(sourcePath, PathFor(fileKey, extension), overwrite: true);
+    public abstract Task<bool> ExistsAsync(string fileKey, string extension, CancellationToken ct);
 
-    public void Delete(string fileKey)
-    {
-        foreach (var extension in FileExtensions)
-            File.Delete(PathFor(fileKey, extension));
-    }
+    /// <summary>
+    /// The answer to a GET or HEAD of one file (ranges, ETag, 304s), or null when it is missing.
+    /// <paramref name="downloadName"/> set means "save as" rather than show inline.
+    /// </summary>
+    public abstract Task<IResult?> ServeAsync(string fileKey, string extension, string contentType, string? downloadName, CancellationToken ct);
 
-    public static readonly string[] FileExtensions = [".mp4", ".jpg", ".vtt"];
+    /// <summary>Removes every file of the video; missing ones are not an error.</summary>
+    public abstract Task DeleteAsync(string fileKey, CancellationToken ct);
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using Reelgen.Server.Storage;
 
@@ -6,37 +5,27 @@ namespace Reelgen.Server.Videos;
 
 /// <summary>
 /// The public files of a video, reachable without a token by anyone who has the unguessable key:
-/// <c>/files/KEY.mp4</c>, <c>KEY.jpg</c> (thumbnail), <c>KEY.vtt</c> (captions). GET and HEAD, byte ranges,
+/// <c>/files/KEY.mp4</c>, <c>KEY.jpg</c> (thumbnail), <c>KEY.vtt</c> and <c>KEY.srt</c> (captions). GET and HEAD, byte ranges,
 /// ETag and Last-Modified with 304s; <c>?download=1</c> asks the browser to save the file under the video's name.
 /// </summary>
 public static class PublicFilesApi
 {
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
-    {
-        [".mp4"] = "video/mp4",
-        [".jpg"] = "image/jpeg",
-        [".vtt"] = "text/vtt; charset=utf-8",
-    };
-
     public static IEndpointRouteBuilder MapPublicFiles(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/files/{name}", [HttpMethods.Get, HttpMethods.Head], GetFileAsync).WithTags("Public files");
         return app;
     }
 
-    public static async Task<Results<PhysicalFileHttpResult, NotFound>> GetFileAsync(string name, string? download, HttpContext http, VideoStore videos, VideoStorage storage)
+    public static async Task<IResult> GetFileAsync(string name, string? download, HttpContext http, VideoStore videos, VideoStorage storage)
     {
         var extension = Path.GetExtension(name);
         var key = Path.GetFileNameWithoutExtension(name);
-        if (!ContentTypes.TryGetValue(extension, out var contentType) || key.Length == 0)
+        if (!ContentTypes.IsStored(extension) || key.Length == 0)
             return TypedResults.NotFound();
         // The row decides, not the file: a deleted video answers 404 even while its files are being removed.
         var video = await videos.FindByFileKeyAsync(key, http.RequestAborted);
-        var path = storage.PathFor(key, extension);
-        if (video is null || !File.Exists(path))
+        if (video is null)
             return TypedResults.NotFound();
-        var info = new FileInfo(path);
-        var etag = new EntityTagHeaderValue($"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\"");
         var headers = http.Response.Headers;
         // Caches may keep the bytes but must ask again before each use, so a deletion takes effect at once.
         headers.CacheControl = "public, no-cache";
@@ -49,13 +38,8 @@ public static class PublicFilesApi
             inline.SetHttpFileName(fileName);
             headers.ContentDisposition = inline.ToString();
         }
-        return TypedResults.PhysicalFile(
-            path,
-            contentType,
-            fileDownloadName: saveAs ? fileName : null,
-            lastModified: info.LastWriteTimeUtc,
-            entityTag: etag,
-            enableRangeProcessing: true);
+        return await storage.ServeAsync(key, extension, ContentTypes.For(extension), saveAs ? fileName : null, http.RequestAborted)
+            ?? TypedResults.NotFound();
     }
 
     /// <summary>The video's name as a file name that is valid on every system the download may land on.</summary>

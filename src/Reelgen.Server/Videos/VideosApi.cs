@@ -80,7 +80,7 @@ public static class VideosApi
         var video = await videos.FindAsync(workspace, videoId, http.RequestAborted);
         if (video is null || !await videos.DeleteAsync(workspace, videoId, http.RequestAborted))
             return JobsApi.NotFound("generated video", videoId);
-        storage.Delete(video.FileKey);
+        await storage.DeleteAsync(video.FileKey, http.RequestAborted);
         return TypedResults.Ok();
     }
 

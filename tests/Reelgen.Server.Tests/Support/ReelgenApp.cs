@@ -8,12 +8,16 @@ using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Tests.Support;
 
-/// <summary>One Reelgen server in-process, with its own data directory (a real SQLite file) or PostgreSQL schema.</summary>
+/// <summary>
+/// One Reelgen server in-process, with its own data directory (a real SQLite file) or, when REELGEN_TEST_DATABASE is
+/// <c>postgres</c> (the PostgreSQL run of test.sh), a PostgreSQL schema of its own.
+/// </summary>
 public sealed class ReelgenApp : WebApplicationFactory<Program>
 {
     public const string Token = "rg_test_default_token";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly string? _schema;
 
     public ReelgenApp(Action<Dictionary<string, string?>>? configure = null)
     {
@@ -27,6 +31,12 @@ public sealed class ReelgenApp : WebApplicationFactory<Program>
             ["Reelgen:Worker:HeartbeatInterval"] = "00:00:00.250",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (Environment.GetEnvironmentVariable("REELGEN_TEST_DATABASE") == "postgres")
+        {
+            (var connectionString, _schema) = StoreDatabase.CreateSchema();
+            _settings["Reelgen:Database:Provider"] = "postgres";
+            _settings["Reelgen:Database:ConnectionString"] = connectionString;
+        }
         configure?.Invoke(_settings);
     }
 
@@ -65,6 +75,8 @@ public sealed class ReelgenApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (_schema is not null)
+            StoreDatabase.DropSchema(_schema);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -10,13 +10,11 @@ namespace Reelgen.Server.Tests.Support;
 public sealed class StoreDatabase : IAsyncDisposable
 {
     private readonly string? _schema;
-    private readonly string? _postgres;
 
-    private StoreDatabase(ReelgenOptions options, string? schema, string? postgres)
+    private StoreDatabase(ReelgenOptions options, string? schema)
     {
         Options = options;
         _schema = schema;
-        _postgres = postgres;
         Db = new Db(Microsoft.Extensions.Options.Options.Create(options));
     }
 
@@ -31,36 +29,52 @@ public sealed class StoreDatabase : IAsyncDisposable
         var options = new ReelgenOptions { DataDirectory = Directory.CreateTempSubdirectory("reelgen-store-").FullName };
         if (provider == "sqlite")
         {
-            var sqlite = new StoreDatabase(options, null, null);
+            var sqlite = new StoreDatabase(options, null);
             await sqlite.Db.MigrateAsync();
             return sqlite;
         }
-        var postgres = Environment.GetEnvironmentVariable("REELGEN_TEST_POSTGRES");
-        Assert.False(string.IsNullOrEmpty(postgres), "REELGEN_TEST_POSTGRES is not set: run the tests with ./test.sh, which starts PostgreSQL.");
-        var schema = "t_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(postgres))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-            await command.ExecuteNonQueryAsync();
-        }
+        var (connectionString, schema) = CreateSchema();
         options.Database.Provider = "postgres";
-        options.Database.ConnectionString = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
-        var db = new StoreDatabase(options, schema, postgres);
+        options.Database.ConnectionString = connectionString;
+        var db = new StoreDatabase(options, schema);
         await db.Db.MigrateAsync();
         return db;
+    }
+
+    private static string Postgres
+    {
+        get
+        {
+            var postgres = Environment.GetEnvironmentVariable("REELGEN_TEST_POSTGRES");
+            Assert.False(string.IsNullOrEmpty(postgres), "REELGEN_TEST_POSTGRES is not set: run the tests with ./test.sh, which starts PostgreSQL.");
+            return postgres!;
+        }
+    }
+
+    /// <summary>A schema of its own in the test PostgreSQL, and a connection string whose search path is that schema.</summary>
+    public static (string ConnectionString, string Schema) CreateSchema()
+    {
+        var schema = "t_" + Guid.NewGuid().ToString("N");
+        using var connection = new NpgsqlConnection(Postgres);
+        connection.Open();
+        using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
+        command.ExecuteNonQuery();
+        return (new NpgsqlConnectionStringBuilder(Postgres) { SearchPath = schema }.ConnectionString, schema);
+    }
+
+    public static void DropSchema(string schema)
+    {
+        using var connection = new NpgsqlConnection(Postgres);
+        connection.Open();
+        using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
+        command.ExecuteNonQuery();
     }
 
     public async ValueTask DisposeAsync()
     {
         await Db.DisposeAsync();
         if (_schema is not null)
-        {
-            await using var connection = new NpgsqlConnection(_postgres);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP SCHEMA {_schema} CASCADE", connection);
-            await command.ExecuteNonQueryAsync();
-        }
+            DropSchema(_schema);
         try
         {
             Directory.Delete(Options.DataDirectory, recursive: true);

@@ -95,18 +95,6 @@ public static class VideosApi
         v.SizeBytes, v.DurationSeconds, (int)v.Width, (int)v.Height,
         JobsApi.Timestamp(v.CreatedAt),
         JobsApi.Warnings(v.Warnings).Select(w => (string)w!).ToList(),
-        v.HasCaptions != 0 ? await ReadCaptionsAsync(storage.PathFor(v.FileKey, ".vtt"), ct) : null);
-
-    private static async Task<string?> ReadCaptionsAsync(string path, CancellationToken ct)
-    {
-        try
-        {
-            return await File.ReadAllTextAsync(path, ct);
-        }
-        catch (FileNotFoundException)
-        {
-            // Deleted between the row read and the file read: the video is gone, its captions with it.
-            return null;
-        }
-    }
+        // Null too when the video was deleted between the row read and the file read.
+        v.HasCaptions != 0 ? await storage.ReadTextAsync(v.FileKey, ".vtt", ct) : null);
 }

@@ -152,16 +152,27 @@ public sealed class HostedIdsTests
     }
 
     [Theory]
-    [InlineData("Reelgen:Aliases:Voices:aquXcfLbkxpW4BBI5qKm", "xx-Nobody", "Reelgen__Aliases__Voices__aquXcfLbkxpW4BBI5qKm names 'xx-Nobody'")]
-    [InlineData("Reelgen:Aliases:Actors:nina1", "nobody", "Reelgen__Aliases__Actors__nina1 names 'nobody'")]
-    [InlineData("Reelgen:Compatibility:UnknownIds", "ignore", "Reelgen__Compatibility__UnknownIds must be substitute or reject; got 'ignore'")]
-    public void A_bad_alias_or_mode_stops_the_start_naming_it(string key, string value, string expected)
+    [InlineData("Reelgen__Aliases__Voices__aquXcfLbkxpW4BBI5qKm", "xx-Nobody", "is not a voice of this server")]
+    [InlineData("Reelgen__Aliases__Actors__nina1", "nobody", "is not a presenter of this server")]
+    [InlineData("Reelgen__Compatibility__UnknownIds", "ignore", "use substitute or reject")]
+    public async Task A_bad_alias_or_mode_stops_the_start_naming_it(string name, string value, string reason)
     {
-        using var app = new ReelgenApp(s => s[key] = value);
+        var data = Directory.CreateTempSubdirectory("reelgen-aliases-").FullName;
+        try
+        {
+            using var server = new ServerProcess(data, new() { [name] = value });
 
-        var ex = Assert.ThrowsAny<Exception>(() => app.V1Client());
+            var (exitCode, output) = await server.RunToExitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.Contains(expected, ex.ToString());
+            Assert.Equal(2, exitCode);
+            var line = output.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith($"{name} = '{value}'", StringComparison.Ordinal));
+            Assert.True(line is not null, $"no line names {name}:\n{output}");
+            Assert.Contains(reason, line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
     }
 
     [Fact]

@@ -15,16 +15,16 @@ public sealed class CompatibilityCheck(VoiceCatalog voices, PresenterCatalog pre
         var o = options.Value;
         var failures = new List<string>();
         if (o.Compatibility.UnknownIds is not ("substitute" or "reject"))
-            failures.Add($"Reelgen__Compatibility__UnknownIds must be substitute or reject; got '{o.Compatibility.UnknownIds}'.");
+            failures.Add($"Reelgen__Compatibility__UnknownIds = '{o.Compatibility.UnknownIds}': use substitute or reject.");
         foreach (var (id, voice) in o.Aliases.Voices)
         {
             if (string.IsNullOrWhiteSpace(voice) || !voices.Exists(voice))
-                failures.Add($"Reelgen__Aliases__Voices__{id} names '{voice}', which is not a voice of this server (see GET /assets/voices).");
+                failures.Add($"Reelgen__Aliases__Voices__{id} = '{voice}': is not a voice of this server (see GET /assets/voices).");
         }
         foreach (var (id, actor) in o.Aliases.Actors)
         {
             if (string.IsNullOrWhiteSpace(actor) || !presenters.Exists(actor))
-                failures.Add($"Reelgen__Aliases__Actors__{id} names '{actor}', which is not a presenter of this server (see GET /assets/actors).");
+                failures.Add($"Reelgen__Aliases__Actors__{id} = '{actor}': is not a presenter of this server (see GET /assets/actors).");
         }
         if (failures.Count > 0)
             throw new OptionsValidationException(ReelgenOptions.Section, typeof(ReelgenOptions), failures);

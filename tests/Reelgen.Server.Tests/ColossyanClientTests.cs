@@ -212,7 +212,7 @@ public sealed class ColossyanClientTests(ColossyanClientTests.Server server) : I
             await File.WriteAllBytesAsync(path, await client.GetByteArrayAsync(url));
             var info = await Probe.ReadAsync(path);
             Assert.Equal(("h264", "aac", 320, 240), (info.VideoCodec, info.AudioCodec, info.Width, info.Height));
-            Assert.InRange(await Probe.MeanVolumeAsync(path), -35, 0);
+            Assert.InRange(await Probe.MeanVolumeAsync(path), -45, 0); // speech; silence measures about -91 dB
         }
         finally
         {

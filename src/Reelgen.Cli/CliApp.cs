@@ -1,3 +1,4 @@
+using System.Reflection;
 using Reelgen.Cli.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,6 +27,10 @@ public static class ExitCodes
 /// <summary>The verbs of <c>reelgen</c>.</summary>
 public static class CliApp
 {
+    /// <summary>The version <c>reelgen --version</c> prints: the package version and, when built from git, the commit.</summary>
+    public static string Version { get; } =
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
     /// <summary>Builds the command app with every verb.</summary>
     public static CommandApp Create()
     {
@@ -42,7 +47,11 @@ public static class CliApp
     public static void Configure(IConfigurator config)
     {
         config.SetApplicationName("reelgen");
-        config.AddCommand<ServeCommand>("serve").WithDescription("Run the service (the default when no verb is given).");
+        config.SetApplicationVersion(Version);
+        config.AddCommand<ServeCommand>("serve")
+            .WithDescription("Run the service (the default when no verb is given). Settings come from appsettings.json, Reelgen__* environment variables or --Reelgen:Key=value; see the README's settings table.")
+            .WithExample("serve", "--urls", "http://0.0.0.0:5080")
+            .WithExample("serve", "--Reelgen:Roles=worker");
         config.AddCommand<RenderCommand>("render")
             .WithDescription("Render a creative to an MP4 on this machine: no server, no database. Prints the file's path as the last line.")
             .WithExample("render", "examples/creatives/hello.json", "-o", "hello.mp4");

@@ -1,10 +1,11 @@
 using Reelgen.Cli;
 using Reelgen.Server;
 
-// `reelgen` alone, or with only host options (--urls ...), serves; any other first word is a verb.
-if (args.Length == 0 || args[0].StartsWith('-') || args[0] == "serve")
+// `reelgen` alone, `reelgen serve`, or only host settings (--urls X, --Reelgen:Roles=api) serve; anything else, and
+// `serve --help`, goes to the verbs, so `reelgen --version` or a mistyped option never starts a server.
+if (ServeArguments.Host(args) is { } hostArgs)
 {
-    return await ReelgenServer.RunAsync(args.SkipWhile(a => a == "serve").ToArray());
+    return await ReelgenServer.RunAsync(hostArgs);
 }
 return await CliApp.Create().RunAsync(args);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Reelgen.Creative;
@@ -103,10 +104,11 @@ public sealed class ReelgenClient : IDisposable
     }
 
     /// <summary>
-    /// Polls a job until it is <c>finished</c>, <c>failed</c> or <c>deleted</c>, and returns it in that state (check
-    /// <see cref="Job.IsFinished"/>). Polls back off from <see cref="WaitOptions.InitialPollInterval"/> to
-    /// <see cref="WaitOptions.MaxPollInterval"/> with jitter; a few connection errors or 5xx answers in a row are
-    /// retried, so a server restart does not end the wait.
+    /// Waits until a job is <c>finished</c>, <c>failed</c> or <c>deleted</c>, and returns it in that state (check
+    /// <see cref="Job.IsFinished"/>). It follows the job's live event stream when the server has one
+    /// (<see cref="WaitOptions.UseEvents"/>), and otherwise, or when the stream breaks, polls: polls back off from
+    /// <see cref="WaitOptions.InitialPollInterval"/> to <see cref="WaitOptions.MaxPollInterval"/> with jitter; a few
+    /// connection errors or 5xx answers in a row are retried, so a server restart does not end the wait.
     /// </summary>
     /// <param name="jobId">The job id.</param>
     /// <param name="progress">Told the status and progress each time either changes.</param>
@@ -123,6 +125,25 @@ public sealed class ReelgenClient : IDisposable
         var delay = options.InitialPollInterval;
         Job? last = null;
         JobProgress? reported = null;
+        void Report(Job job)
+        {
+            last = job;
+            var now = new JobProgress(job.Id, job.Status, job.Progress, job.MaximumProgress);
+            if (now != reported)
+            {
+                progress?.Report(now);
+                reported = now;
+            }
+        }
+        try
+        {
+            if (options.UseEvents && await FollowEventsAsync(jobId, Report, linked.Token) is { } ended)
+                return ended;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ReelgenWaitTimeoutException(jobId, options.Timeout, last);
+        }
         var errors = 0;
         while (true)
         {
@@ -132,13 +153,7 @@ public sealed class ReelgenClient : IDisposable
                 {
                     var job = await GetJobAsync(jobId, linked.Token);
                     errors = 0;
-                    last = job;
-                    var now = new JobProgress(job.Id, job.Status, job.Progress, job.MaximumProgress);
-                    if (now != reported)
-                    {
-                        progress?.Report(now);
-                        reported = now;
-                    }
+                    Report(job);
                     if (job.IsFinal)
                         return job;
                 }
@@ -153,6 +168,40 @@ public sealed class ReelgenClient : IDisposable
             {
                 throw new ReelgenWaitTimeoutException(jobId, options.Timeout, last);
             }
+        }
+    }
+
+    /// <summary>
+    /// Follows the job's event stream to its <c>done</c> event and returns the job in its final state; null when the
+    /// server has no stream or it ended early, so the caller polls instead.
+    /// </summary>
+    private async Task<Job?> FollowEventsAsync(string jobId, Action<Job> report, CancellationToken ct)
+    {
+        try
+        {
+            using var request = Request(HttpMethod.Get, $"video-generation-jobs/{Uri.EscapeDataString(jobId)}/events");
+            request.Headers.Accept.Clear();
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+                return null;
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            await foreach (var item in SseParser.Create(stream).EnumerateAsync(ct))
+            {
+                if (item.EventType is not ("progress" or "done") || JsonNode.Parse(item.Data) is not JsonObject data)
+                    continue;
+                report(ReadJob(data));
+                // The whole job as GET returns it (Raw holds what was submitted too), exactly as polling ends.
+                if (item.EventType == "done")
+                    return await GetJobAsync(jobId, ct);
+            }
+            return null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException
+            || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            // A proxy that cut the stream, or a server that does not speak it: polling carries on from here.
+            return null;
         }
     }
 
@@ -249,15 +298,8 @@ public sealed class ReelgenClient : IDisposable
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, new Uri(ApiBaseUrl, path)) { Content = content };
-        request.Headers.Accept.Add(Json);
-        if (_options.Token is { Length: > 0 } token)
-        {
-            if (_options.AuthStyle == AuthStyle.Bearer)
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            else
-                request.Headers.TryAddWithoutValidation("authorizationtoken", token);
-        }
+        using var request = Request(method, path);
+        request.Content = content;
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
             throw await ReelgenApiException.FromResponseAsync(response, ct);
@@ -273,6 +315,21 @@ public sealed class ReelgenClient : IDisposable
         {
             throw new ReelgenApiException($"{method} {path} answered {(int)response.StatusCode} with a body that is not the expected JSON: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>A request to the API with the token in the configured header style.</summary>
+    private HttpRequestMessage Request(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, new Uri(ApiBaseUrl, path));
+        request.Headers.Accept.Add(Json);
+        if (_options.Token is { Length: > 0 } token)
+        {
+            if (_options.AuthStyle == AuthStyle.Bearer)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            else
+                request.Headers.TryAddWithoutValidation("authorizationtoken", token);
+        }
+        return request;
     }
 
     /// <summary>The job's state fields, read leniently so another server's extra or differently typed fields do not break polling.</summary>

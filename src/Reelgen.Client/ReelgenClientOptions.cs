@@ -71,4 +71,10 @@ public sealed class WaitOptions
 
     /// <summary>Connection errors and 5xx answers in a row that are retried before giving up; default 5.</summary>
     public int MaxConsecutiveErrors { get; set; } = 5;
+
+    /// <summary>
+    /// Follow the job's live event stream (<c>GET /video-generation-jobs/{id}/events</c>) instead of polling; default
+    /// true. When the server has no stream, or it breaks, waiting goes on by polling.
+    /// </summary>
+    public bool UseEvents { get; set; } = true;
 }

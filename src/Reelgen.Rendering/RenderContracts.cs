@@ -38,10 +38,6 @@ public sealed class RenderOptions
     [Required]
     public string FfprobePath { get; set; } = "ffprobe";
 
-    /// <summary>espeak-ng executable, the speech engine.</summary>
-    [Required]
-    public string EspeakPath { get; set; } = "espeak-ng";
-
     /// <summary>Longest a short ffmpeg or ffprobe run (probing an asset, sampling a colour, drawing the thumbnail) may take.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = Positive)]
     public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(60);

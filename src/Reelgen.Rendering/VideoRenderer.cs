@@ -15,18 +15,20 @@ public sealed partial class VideoRenderer
 {
     private readonly RenderOptions _options;
     private readonly VoiceCatalog _voices;
+    private readonly SpeechSynthesizer _speech;
     private readonly PresenterCatalog _presenters;
     private readonly ILogger<VideoRenderer> _logger;
     private readonly MediaProbe _probe;
 
     /// <param name="options">Tools, encoder settings and asset limits.</param>
-    /// <param name="voices">The voice catalogue; by default read from <see cref="RenderOptions.EspeakPath"/>.</param>
+    /// <param name="voices">The voice catalogue; by default the engines installed on this machine.</param>
     /// <param name="logger">Where preprocessing and ffmpeg steps are logged.</param>
     /// <param name="presenters">The presenters; by default the built-in ones.</param>
     public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null, PresenterCatalog? presenters = null)
     {
         _options = options;
-        _voices = voices ?? new VoiceCatalog(options.EspeakPath);
+        _voices = voices ?? new VoiceCatalog();
+        _speech = new SpeechSynthesizer(_voices);
         _presenters = presenters ?? new PresenterCatalog();
         _logger = logger ?? NullLogger<VideoRenderer>.Instance;
         _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout);
@@ -125,7 +127,6 @@ public sealed partial class VideoRenderer
         using var handler = SafeHttp.CreateHandler(_options.AllowPrivateAddresses, _options.AssetConnectTimeout);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         var fetcher = new AssetFetcher(client, _probe, _options, workDirectory);
-        var speech = new EspeakSpeech(_voices, _options.EspeakPath);
         using var downloads = new SemaphoreSlim(Math.Max(1, _options.ParallelDownloads));
         using var speakers = new SemaphoreSlim(2);
         var media = new Dictionary<(int, int), TrackMedia>();
@@ -145,7 +146,7 @@ public sealed partial class VideoRenderer
                     TrackTypes.Video => () => FetchAsync(fetcher, downloads, track.VideoUrl!, MediaKind.Video, $"{label}: videoUrl", cancellationToken),
                     TrackTypes.Audio => () => FetchAsync(fetcher, downloads, track.AudioUrl!, MediaKind.Audio, $"{label}: audioUrl", cancellationToken),
                     TrackTypes.Text when track.Style?.FontUrl is { } fontUrl => () => FetchAsync(fetcher, downloads, fontUrl, MediaKind.Font, $"{label}: style.fontUrl", cancellationToken),
-                    TrackTypes.Actor => () => SpeakAsync(speech, speakers, _presenters, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, cancellationToken),
+                    TrackTypes.Actor => () => SpeakAsync(_speech, speakers, _presenters, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, cancellationToken),
                     _ => null,
                 };
                 if (job is null)
@@ -188,15 +189,15 @@ public sealed partial class VideoRenderer
         }
     }
 
-    private static async Task<TrackMedia> SpeakAsync(EspeakSpeech speech, SemaphoreSlim gate, PresenterCatalog presenters, Track track, string wavPath, string label, CancellationToken ct)
+    private static async Task<TrackMedia> SpeakAsync(SpeechSynthesizer speech, SemaphoreSlim gate, PresenterCatalog presenters, Track track, string wavPath, string label, CancellationToken ct)
     {
         var voice = track.SpeakerId ?? presenters.Find(track.Actor ?? "")?.DefaultVoice
             ?? throw new RenderException($"{label}: actor '{track.Actor}' is not known");
         await gate.WaitAsync(ct);
         try
         {
-            var ms = await speech.SynthesizeAsync(track.Text ?? "", voice, wavPath, ct);
-            return new TrackMedia(wavPath, new MediaInfo(ms, HasVideo: false, HasAudio: true, 0, 0));
+            var spoken = await speech.SpeakAsync(track.Text ?? "", voice, wavPath, ct);
+            return new TrackMedia(wavPath, new MediaInfo(spoken.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: spoken);
         }
         catch (RenderException ex)
         {
@@ -234,17 +235,16 @@ public sealed partial class VideoRenderer
     }
 
     /// <summary>
-    /// The cues of <see cref="SpokenCaptions.FromTimeline"/>, each ending when its speech ends rather than when the
-    /// presenter leaves the picture.
+    /// Word-timed cues of every actor track that speaks, on the video clock, none past the moment the presenter
+    /// leaves the picture.
     /// </summary>
     private static List<CaptionCue> Captions(Timeline timeline, Dictionary<(int Scene, int Track), TrackMedia> media) =>
         timeline.Tracks
             .Where(t => t.Track.Type == TrackTypes.Actor && !string.IsNullOrWhiteSpace(t.Track.Text) && t.EndMs > t.StartMs)
             .OrderBy(t => t.StartMs)
-            .Select(t => new CaptionCue(
-                t.StartMs,
-                media.TryGetValue((t.SceneIndex, t.TrackIndex), out var speech) ? Math.Min(t.EndMs, t.StartMs + speech.Info.DurationMs) : t.EndMs,
-                t.Track.Text!.Trim()))
+            .SelectMany(t => media.TryGetValue((t.SceneIndex, t.TrackIndex), out var m) && m.Speech is { } speech
+                ? CaptionBuilder.Build(t.Track.Text!, speech, t.StartMs, t.EndMs)
+                : [])
             .ToList();
 
     private static void TryDelete(string path)

@@ -1,16 +1,19 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace Reelgen.Rendering;
 
 /// <summary>A voice usable as an actor track's <c>speakerId</c> (the items of <c>GET /assets/voices</c>).</summary>
-public sealed record VoiceInfo(string SpeakerId, string Name, string Language, string Gender);
+public sealed record VoiceInfo(string SpeakerId, string Name, string Language, string Gender)
+{
+    /// <summary>The engine that speaks it: <c>rhvoice</c> or <c>espeak-ng</c>.</summary>
+    public string Engine { get; init; } = "espeak-ng";
+}
 
 /// <summary>
-/// Every voice espeak-ng offers (its language code is the id, e.g. <c>en-gb</c>, <c>de</c>), a variant on any of
-/// them (<c>en-us+f3</c>), and Colossyan-style Azure ids (<c>en-GB-RyanNeural</c>) mapped to the closest espeak-ng
-/// voice with a variant of the same gender, so samples written for Colossyan run unchanged. Ids are case-insensitive.
-/// The list is read from <c>espeak-ng --voices</c> once, on first use.
+/// Every voice Reelgen can speak with, by speaker id (case-insensitive): RHVoice's clb, slt (female), bdl and alan
+/// (male); every espeak-ng voice by its language code (<c>en-gb</c>, <c>de</c>) and any of them with a variant
+/// (<c>en-us+f3</c>); and Colossyan-style Azure ids (<c>en-GB-RyanNeural</c>), so samples written for Colossyan run
+/// unchanged. English Azure ids speak with RHVoice when it is installed (US English with clb or bdl, other English
+/// with slt or alan, by gender); the rest, and all of them without RHVoice, with the nearest espeak-ng voice and a
+/// variant of the same gender. The lists come from the engines loaded in-process, once.
 /// </summary>
 public sealed class VoiceCatalog
 {
@@ -58,61 +61,94 @@ public sealed class VoiceCatalog
 
     private readonly Lazy<Entries> _entries;
 
-    /// <summary>A catalogue of the voices of the espeak-ng at <paramref name="espeakPath"/>.</summary>
-    public VoiceCatalog(string espeakPath = "espeak-ng") =>
-        _entries = new Lazy<Entries>(() => Build(RunEspeak(espeakPath, "--voices"), RunEspeak(espeakPath, "--voices=variant")));
+    /// <summary>The voices of the engines installed on this machine.</summary>
+    public VoiceCatalog()
+        : this(() => EspeakEngine.Shared, () => RhVoiceEngine.Shared)
+    {
+    }
 
-    internal VoiceCatalog(string voicesOutput, string variantsOutput) =>
-        _entries = new Lazy<Entries>(() => Build(voicesOutput, variantsOutput));
+    /// <summary>A catalogue over the given engines (tests leave RHVoice out to see the espeak-ng-only service).</summary>
+    internal VoiceCatalog(Func<EspeakEngine?> espeak, Func<RhVoiceEngine?> rhvoice) =>
+        _entries = new Lazy<Entries>(() => Build(espeak(), rhvoice()));
 
-    /// <summary>Every voice, espeak-ng's own first, then the Azure-style ids.</summary>
+    /// <summary>Every voice: RHVoice's, then espeak-ng's own, then the Azure-style ids.</summary>
     public IReadOnlyList<VoiceInfo> All => _entries.Value.List;
 
-    /// <summary>True when <paramref name="speakerId"/> names a voice (case-insensitive).</summary>
-    public bool Exists(string speakerId) => EspeakVoiceFor(speakerId) is not null;
+    /// <summary>The engines loaded, e.g. <c>rhvoice, espeak-ng</c>; empty when none is installed.</summary>
+    public IReadOnlyList<string> Engines => _entries.Value.Engines;
 
-    /// <summary>The espeak-ng <c>-v</c> argument for a speaker id, or null when there is no such voice.</summary>
-    public string? EspeakVoiceFor(string speakerId)
+    /// <summary>True when <paramref name="speakerId"/> names a voice (case-insensitive).</summary>
+    public bool Exists(string speakerId) => Find(speakerId) is not null;
+
+    /// <summary>The engine and its voice for a speaker id, or null when there is no such voice.</summary>
+    internal VoiceChoice? Find(string speakerId)
     {
         var entries = _entries.Value;
-        if (entries.ById.TryGetValue(speakerId, out var voice))
-            return voice;
+        if (entries.ById.TryGetValue(speakerId, out var choice))
+            return choice;
         // "en-us+f3": any espeak-ng voice with any of its variants.
         var plus = speakerId.IndexOf('+', StringComparison.Ordinal);
-        if (plus > 0 && entries.Native.TryGetValue(speakerId[..plus], out var native) && entries.Variants.Contains(speakerId[(plus + 1)..]))
-            return native + "+" + speakerId[(plus + 1)..].ToLowerInvariant();
+        if (plus > 0 && entries.Espeak is { } espeak && entries.ById.TryGetValue(speakerId[..plus], out var native)
+            && native.Engine == espeak && espeak.Variants.Contains(speakerId[(plus + 1)..]))
+        {
+            return native with { Voice = native.Voice + "+" + speakerId[(plus + 1)..].ToLowerInvariant() };
+        }
         return null;
     }
 
+    /// <summary>The espeak-ng voice whose phonemes stand in for a voice of another engine in <paramref name="language"/>.</summary>
+    internal string? EspeakVoiceForLanguage(string language)
+    {
+        var entries = _entries.Value;
+        return entries.Espeak is null ? null : NativeFor(language, entries.Native);
+    }
+
+    internal EspeakEngine? Espeak => _entries.Value.Espeak;
+
     private sealed record Entries(
         IReadOnlyList<VoiceInfo> List,
-        Dictionary<string, string> ById,
+        IReadOnlyList<string> Engines,
+        Dictionary<string, VoiceChoice> ById,
         Dictionary<string, string> Native,
-        HashSet<string> Variants);
+        EspeakEngine? Espeak);
 
-    private static Entries Build(string voicesOutput, string variantsOutput)
+    private static Entries Build(EspeakEngine? espeak, RhVoiceEngine? rhvoice)
     {
         var list = new List<VoiceInfo>();
-        var byId = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var byId = new Dictionary<string, VoiceChoice>(StringComparer.OrdinalIgnoreCase);
         var native = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (language, gender, name, file) in ParseTable(voicesOutput))
+        void Add(VoiceInfo info, VoiceChoice choice)
+        {
+            byId[info.SpeakerId] = choice;
+            list.Add(info);
+        }
+
+        foreach (var voice in rhvoice?.Voices ?? [])
+            Add(new VoiceInfo(voice.Voice, voice.Name, voice.Language, voice.Gender) { Engine = rhvoice!.Name }, new VoiceChoice(rhvoice!, voice.Voice, voice.Language));
+
+        foreach (var voice in espeak?.Voices ?? [])
         {
             // Two voices can share a language code (Cantonese twice); the second is named after its file.
-            var id = byId.ContainsKey(language) ? file[(file.LastIndexOf('/') + 1)..].ToLowerInvariant() : language.ToLowerInvariant();
+            var language = voice.Language;
+            var id = byId.ContainsKey(language) ? voice.Voice[(voice.Voice.LastIndexOf('/') + 1)..].ToLowerInvariant() : language.ToLowerInvariant();
             if (byId.ContainsKey(id))
                 continue;
-            byId[id] = file;
-            native[id] = file;
-            list.Add(new VoiceInfo(id, name.Replace('_', ' '), language, gender == "F" ? "Female" : "Male"));
+            native[id] = voice.Voice;
+            Add(new VoiceInfo(id, voice.Name, language, voice.Gender), new VoiceChoice(espeak!, voice.Voice, language));
         }
-        var variants = new HashSet<string>(
-            ParseTable(variantsOutput).Select(v => v.File[(v.File.LastIndexOf('/') + 1)..]),
-            StringComparer.OrdinalIgnoreCase);
 
         var used = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var (locale, name, gender) in AzureVoices)
         {
-            var baseVoice = NativeFor(locale, native);
+            var id = $"{locale}-{name}Neural";
+            var info = new VoiceInfo(id, name, locale, gender == 'F' ? "Female" : "Male");
+            if (rhvoice is not null && locale.StartsWith("en-", StringComparison.Ordinal)
+                && RhVoiceFor(rhvoice, locale, info.Gender) is { } rh)
+            {
+                Add(info with { Engine = rhvoice.Name }, new VoiceChoice(rhvoice, rh.Voice, locale));
+                continue;
+            }
+            var baseVoice = espeak is null ? null : NativeFor(locale, native);
             if (baseVoice is null)
                 continue;
             var key = locale + gender;
@@ -120,11 +156,27 @@ public sealed class VoiceCatalog
             used[key] = n + 1;
             var pool = gender == 'F' ? FemaleVariants : MaleVariants;
             var variant = pool[n % pool.Length];
-            var id = $"{locale}-{name}Neural";
-            byId[id] = variants.Count == 0 || variants.Contains(variant) ? baseVoice + "+" + variant : baseVoice;
-            list.Add(new VoiceInfo(id, name, locale, gender == 'F' ? "Female" : "Male"));
+            Add(info, new VoiceChoice(espeak!, espeak!.Variants.Contains(variant) ? baseVoice + "+" + variant : baseVoice, locale));
         }
-        return new Entries(list, byId, native, variants);
+        var engines = new List<string>();
+        if (rhvoice is not null)
+            engines.Add(rhvoice.Name);
+        if (espeak is not null)
+            engines.Add(espeak.Name);
+        return new Entries(list, engines, byId, native, espeak);
+    }
+
+    /// <summary>US English speaks with the US voices clb and bdl, other English with slt and alan; same gender.</summary>
+    private static EngineVoice? RhVoiceFor(RhVoiceEngine rhvoice, string locale, string gender)
+    {
+        var wanted = (locale == "en-US", gender) switch
+        {
+            (true, "Female") => "clb",
+            (true, _) => "bdl",
+            (false, "Female") => "slt",
+            _ => "alan",
+        };
+        return rhvoice.Voices.FirstOrDefault(v => v.Voice == wanted) ?? rhvoice.Voices.FirstOrDefault(v => v.Gender == gender);
     }
 
     private static string? NativeFor(string locale, Dictionary<string, string> native)
@@ -138,36 +190,7 @@ public sealed class VoiceCatalog
         }
         return null;
     }
-
-    // "Pty Language Age/Gender VoiceName File Other Languages"; names have no spaces (espeak-ng writes '_').
-    private static IEnumerable<(string Language, string Gender, string Name, string File)> ParseTable(string output)
-    {
-        foreach (var line in output.Split('\n').Skip(1))
-        {
-            var cells = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (cells.Length < 5 || !int.TryParse(cells[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
-                continue;
-            var gender = cells[2].Split('/').ElementAtOrDefault(1) ?? "M";
-            yield return (cells[1], gender, cells[3], cells[4]);
-        }
-    }
-
-    private static string RunEspeak(string espeakPath, string argument)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo(espeakPath, argument) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            using var process = Process.Start(psi);
-            if (process is null)
-                return "";
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? stdout : "";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // espeak-ng is not installed: no voice exists, and every actor track is refused at submit.
-            return "";
-        }
-    }
 }
+
+/// <summary>Which engine speaks a speaker id, with which of its voices, in which language.</summary>
+internal sealed record VoiceChoice(ISpeechEngine Engine, string Voice, string Language);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
@@ -6,7 +5,9 @@ using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
+using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
+using Reelgen.Server.Operations;
 using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Videos;
@@ -20,6 +21,14 @@ public static class ReelgenServer
     public static WebApplication Create(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The appsettings.json shipped beside the executable holds the defaults (quiet request logging); one in the
+        // working directory, environment variables and the command line all override it.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+        });
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? DefaultUrls);
         builder.AddReelgen();
         var app = builder.Build();
@@ -132,7 +141,9 @@ public static class ReelgenServer
             sp.GetRequiredService<ILogger<VideoRenderer>>(),
             sp.GetRequiredService<PresenterCatalog>()));
         services.AddHostedService<StartupTasks>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddReelgenHealth();
+        services.AddApiReference();
+        services.AddJobEvents();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
         services.AddVideoStorage(roles.Storage.Provider);
@@ -165,9 +176,8 @@ public static class ReelgenServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health");
-        // Liveness without touching the database: the process answers.
-        app.MapGet("/health/live", () => TypedResults.Text("Healthy")).ExcludeFromDescription();
+        app.MapHealth();
+        app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
             return app;
         foreach (var prefix in new[] { "/api/v1", "/api" })
@@ -175,6 +185,7 @@ public static class ReelgenServer
             app.MapGroup(prefix)
                 .RequireWorkspaceToken()
                 .MapJobs()
+                .MapJobEvents()
                 .MapCallbacks()
                 .MapVideos()
                 .MapAssets();
@@ -187,10 +198,14 @@ public static class ReelgenServer
 }
 
 /// <summary>Creates the tables and the bootstrap workspace before the service answers.</summary>
-internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options) : IHostedService
+internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options, VoiceCatalog voices, ILogger<StartupTasks> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Loading the voices here also says, once, which speech engines this machine has.
+        if (!voices.Engines.Contains("rhvoice"))
+            logger.LogWarning("RHVoice is not installed: every voice speaks with espeak-ng (scripts/install-deps.sh installs librhvoice5 and rhvoice-english)");
         await db.MigrateAsync(cancellationToken);
         var o = options.Value;
         if (o.BootstrapToken is { Length: > 0 } token)
@@ -201,20 +216,4 @@ internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<Re
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-internal sealed class DatabaseHealthCheck(Db db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await db.QuerySingleOrDefaultAsync<long>("SELECT 1", ct: cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex)
-        {
-            return HealthCheckResult.Unhealthy("database unreachable", ex);
-        }
-    }
 }

@@ -74,11 +74,55 @@ public sealed class StubbedClientTests
         using var client = new ReelgenClient(new HttpClient(stub), new ReelgenClientOptions { BaseUrl = new Uri("http://h") });
         var progress = new RecordingProgress<JobProgress>();
 
-        var job = await client.WaitForJobAsync("j", progress, new WaitOptions { InitialPollInterval = TimeSpan.FromMilliseconds(1) });
+        var job = await client.WaitForJobAsync("j", progress, new WaitOptions { InitialPollInterval = TimeSpan.FromMilliseconds(1), UseEvents = false });
 
         Assert.True(job.IsFinished);
         Assert.Equal(4, calls);
         Assert.Equal([0.4, 1.0], progress.Reports.Select(r => r.Fraction));
+    }
+
+    [Fact]
+    public async Task Waiting_follows_the_event_stream_then_reads_the_final_job_once()
+    {
+        var stub = new Stub((request, _) => request.RequestUri!.AbsolutePath.EndsWith("/events", StringComparison.Ordinal)
+            ? new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent(
+                    "id: 1\nevent: progress\ndata: {\"id\":\"j\",\"status\":\"generating\",\"progress\":40,\"maximumProgress\":100}\n\n"
+                    + ": heartbeat\n\n"
+                    + "id: 2\nevent: done\ndata: {\"id\":\"j\",\"status\":\"finished\",\"progress\":100,\"maximumProgress\":100}\n\n",
+                    Encoding.UTF8, "text/event-stream"),
+            }
+            : Json(HttpStatusCode.OK, """{"id":"j","status":"finished","progress":100,"maximumProgress":100,"videoCreative":{}}"""));
+        using var client = new ReelgenClient(new HttpClient(stub), new ReelgenClientOptions { BaseUrl = new Uri("http://h"), Token = "t" });
+        var progress = new RecordingProgress<JobProgress>();
+
+        var job = await client.WaitForJobAsync("j", progress);
+
+        Assert.True(job.IsFinished);
+        Assert.NotNull(job.Raw["videoCreative"]);
+        Assert.Equal(["http://h/api/v1/video-generation-jobs/j/events", "http://h/api/v1/video-generation-jobs/j"], stub.Seen.Select(s => s.Request.RequestUri!.AbsoluteUri));
+        Assert.Equal("text/event-stream", stub.Seen[0].Request.Headers.Accept.Single().MediaType);
+        Assert.Equal("Bearer t", stub.Seen[0].Request.Headers.Authorization!.ToString());
+        Assert.Equal([0.4, 1.0], progress.Reports.Select(r => r.Fraction));
+    }
+
+    [Fact]
+    public async Task Waiting_polls_when_the_server_has_no_event_stream()
+    {
+        var polls = 0;
+        var stub = new Stub((request, _) => request.RequestUri!.AbsolutePath.EndsWith("/events", StringComparison.Ordinal)
+            ? Json(HttpStatusCode.NotFound, """{"title":"Not found","status":404}""")
+            : Json(HttpStatusCode.OK, ++polls < 3
+                ? """{"id":"j","status":"generating","progress":40,"maximumProgress":100}"""
+                : """{"id":"j","status":"finished","progress":100,"maximumProgress":100}"""));
+        using var client = new ReelgenClient(new HttpClient(stub), new ReelgenClientOptions { BaseUrl = new Uri("http://h") });
+
+        var job = await client.WaitForJobAsync("j", options: new WaitOptions { InitialPollInterval = TimeSpan.FromMilliseconds(1) });
+
+        Assert.True(job.IsFinished);
+        Assert.Equal(3, polls);
+        Assert.Equal(4, stub.Seen.Count);
     }
 
     [Fact]
@@ -87,7 +131,7 @@ public sealed class StubbedClientTests
         var stub = new Stub((_, _) => Json(HttpStatusCode.InternalServerError, """{"title":"Boom","status":500}"""));
         using var client = new ReelgenClient(new HttpClient(stub), new ReelgenClientOptions { BaseUrl = new Uri("http://h") });
 
-        var error = await Assert.ThrowsAsync<ReelgenApiException>(() => client.WaitForJobAsync("j", options: new WaitOptions { InitialPollInterval = TimeSpan.FromMilliseconds(1), MaxConsecutiveErrors = 2 }));
+        var error = await Assert.ThrowsAsync<ReelgenApiException>(() => client.WaitForJobAsync("j", options: new WaitOptions { InitialPollInterval = TimeSpan.FromMilliseconds(1), MaxConsecutiveErrors = 2, UseEvents = false }));
 
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
         Assert.Equal("Boom", error.Title);

@@ -36,7 +36,7 @@ public sealed partial class SoundRenderTests(AssetServer server) : RenderTest(se
         track.Ducking = false;
         track.FadeInMs = 1000;
         track.FadeOutMs = 1000;
-        var speaker = Track.ActorTrack("ryan", "Spoken words.", position: new Position(0, 0), size: new Size(40, 40));
+        var speaker = Track.ActorTrack("ryan", "Spoken words, and a few more of them.", position: new Position(0, 0), size: new Size(40, 40));
         var output = await RenderAsync(Creative(160, 120, Scene(4000, track, speaker)));
         var start = Band(output, 0, 0.15);
         var middle = Band(output, 1.3, 2.7);

@@ -132,6 +132,19 @@ public static partial class TestMedia
     [GeneratedRegex(@"mean_volume:\s*(-?[\d.]+|-inf) dB")]
     private static partial Regex MeanVolumePattern();
 
+    /// <summary>Mean and peak level of a whole file in dB (ffmpeg's volumedetect).</summary>
+    public static (double Mean, double Peak) Volume(string media)
+    {
+        var output = Run("ffmpeg", ["-v", "info", "-nostats", "-i", media, "-vn", "-af", "volumedetect", "-f", "null", "-"], stderr: true);
+        var mean = MeanVolumePattern().Match(output);
+        var peak = MaxVolumePattern().Match(output);
+        Assert.True(mean.Success && peak.Success, output);
+        return (double.Parse(mean.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(peak.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"max_volume:\s*(-?[\d.]+|-inf) dB")]
+    private static partial Regex MaxVolumePattern();
+
     public static void AssertColour((int R, int G, int B) actual, (int R, int G, int B) expected, int tolerance = 24, string? because = null)
     {
         var ok = Math.Abs(actual.R - expected.R) <= tolerance && Math.Abs(actual.G - expected.G) <= tolerance && Math.Abs(actual.B - expected.B) <= tolerance;

@@ -27,7 +27,7 @@ public sealed class S3StorageTests
         var client = app.CreateClient();
         var key = new Uri((string)video["publicUrl"]!).Segments[^1].Replace(".mp4", "", StringComparison.Ordinal);
 
-        Assert.Equal([key + ".jpg", key + ".mp4", key + ".vtt"], await s3.KeysAsync());
+        Assert.Equal([key + ".jpg", key + ".mp4", key + ".srt", key + ".vtt"], await s3.KeysAsync());
         Assert.Empty(Directory.EnumerateFiles(app.DataDirectory, "*.mp4", SearchOption.AllDirectories));
 
         var path = SharedVideos.Local(video, "publicUrl");
@@ -73,7 +73,7 @@ public sealed class S3StorageTests
         using var app = App(s3);
         var api = app.V1Client();
         var video = await api.RenderAsync(SharedVideos.Presented());
-        Assert.Equal(3, (await s3.KeysAsync()).Count);
+        Assert.Equal(4, (await s3.KeysAsync()).Count);
 
         var deleted = await api.DeleteAsync($"generated-videos/{video["id"]}");
 

@@ -38,20 +38,10 @@ public sealed class ShareCaptionsTests
     public void WebVtt_timestamps_are_hh_mm_ss_mmm(double ms, string expected) => Assert.Equal(expected, WebVtt.Timestamp(ms));
 
     [Fact]
-    public void Spoken_captions_follow_each_actor_track_on_the_video_clock()
+    public void SubRip_numbers_cues_with_comma_timestamps_and_keeps_two_lines()
     {
-        var creative = new VideoCreative
-        {
-            Scenes =
-            [
-                new Scene { Duration = 2000, Tracks = [Track.TextTrack("a title"), Track.ActorTrack("karen", "First scene.")] },
-                new Scene { Duration = 3000, Tracks = [new Track { Type = TrackTypes.Actor, Actor = "ryan", Text = "Second scene.", StartTimeGap = 500, EndTimeGap = 1000 }] },
-                new Scene { Duration = 1000, Tracks = [Track.ActorTrack("omar", "   ")] },
-            ],
-        };
+        var srt = SubRip.Write([new CaptionCue(0, 1500, "First line\nsecond line"), new CaptionCue(900, 800, "backwards"), new CaptionCue(3_725_004.4, 3_726_500, "An hour in.")]);
 
-        var cues = SpokenCaptions.FromTimeline(TimelinePlanner.Plan(creative, (_, _) => 10_000));
-
-        Assert.Equal([new CaptionCue(0, 2000, "First scene."), new CaptionCue(2500, 4000, "Second scene.")], cues);
+        Assert.Equal("1\n00:00:00,000 --> 00:00:01,500\nFirst line\nsecond line\n\n2\n01:02:05,004 --> 01:02:06,500\nAn hour in.\n", srt);
     }
 }

@@ -21,7 +21,7 @@ public static class JobsApi
     public static RouteGroupBuilder MapJobs(this RouteGroupBuilder api)
     {
         var jobs = api.MapGroup("/video-generation-jobs").WithTags("Jobs");
-        jobs.MapPost("", CreateJobAsync);
+        jobs.MapPost("", CreateJobAsync).Accepts<VideoGenerationJobRequest>("application/json");
         jobs.MapGet("", ListJobsAsync);
         jobs.MapGet("/{jobId}", GetJobAsync);
         jobs.MapDelete("/{jobId}", DeleteJobAsync);

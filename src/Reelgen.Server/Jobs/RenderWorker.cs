@@ -93,13 +93,20 @@ public sealed partial class RenderWorker(
                 LogNoThumbnail(job.Id, noThumbnail);
             var captions = result.Captions;
             var captionsFile = Path.Combine(workDirectory, "captions.vtt");
+            var subRipFile = Path.Combine(workDirectory, "captions.srt");
             if (captions.Count > 0)
+            {
                 await File.WriteAllTextAsync(captionsFile, WebVtt.Write(captions), cts.Token);
+                await File.WriteAllTextAsync(subRipFile, SubRip.Write(captions), cts.Token);
+            }
             await storage.StoreAsync(output, fileKey, ".mp4", cts.Token);
             if (File.Exists(thumbnail))
                 await storage.StoreAsync(thumbnail, fileKey, ".jpg", cts.Token);
             if (captions.Count > 0)
+            {
                 await storage.StoreAsync(captionsFile, fileKey, ".vtt", cts.Token);
+                await storage.StoreAsync(subRipFile, fileKey, ".srt", cts.Token);
+            }
             var video = new FinishedVideo(
                 request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0);
             var stored = await jobs.FinishAsync(job, owner, video,

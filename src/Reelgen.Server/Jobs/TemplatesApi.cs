@@ -16,6 +16,15 @@ public sealed record CreatedTemplate(string TemplateJobId);
 
 public sealed record CreatedBatch(IReadOnlyList<CreatedJob> Jobs);
 
+/// <summary>One item of a batch: the variables of one video and where to report it.</summary>
+public sealed record BatchItem(Dictionary<string, JsonElement>? DynamicVariables, string? CallbackUrl, JsonObject? CallbackPayload);
+
+/// <summary>The body of <c>POST /video-generation-jobs/batch</c>: one template, up to 10,000 variants.</summary>
+public sealed record BatchBody(string TemplateJobId, IReadOnlyList<BatchItem> Items);
+
+/// <summary>The body of <c>POST /video-generation-jobs/template-jobs</c> (<c>templateId</c> and <c>callback</c> are accepted too).</summary>
+public sealed record TemplateJobBody(string TemplateJobId, Dictionary<string, JsonElement>? DynamicVariables, string? CallbackUrl, JsonObject? CallbackPayload);
+
 /// <summary>
 /// Template jobs. Colossyan saves them from its editor; Reelgen saves them with
 /// <c>POST /video-generation-jobs/templates</c> (a job body whose scripts and texts hold <c>{tokens}</c>) and runs them
@@ -25,9 +34,9 @@ public static class TemplatesApi
 {
     public static RouteGroupBuilder MapTemplates(this RouteGroupBuilder jobs)
     {
-        jobs.MapPost("/templates", CreateTemplateAsync);
-        jobs.MapPost("/template-jobs", CreateTemplateJobAsync);
-        jobs.MapPost("/batch", CreateBatchAsync);
+        jobs.MapPost("/templates", CreateTemplateAsync).Accepts<VideoGenerationJobRequest>("application/json");
+        jobs.MapPost("/template-jobs", CreateTemplateJobAsync).Accepts<TemplateJobBody>("application/json");
+        jobs.MapPost("/batch", CreateBatchAsync).Accepts<BatchBody>("application/json");
         return jobs;
     }
 

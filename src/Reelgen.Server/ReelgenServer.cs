@@ -3,6 +3,7 @@ using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
 using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
@@ -112,15 +113,16 @@ public static class ReelgenServer
                 if (string.IsNullOrEmpty(o.PublicBaseUrl))
                     o.PublicBaseUrl = DefaultPublicBaseUrl(configuration["urls"] ?? configuration["ASPNETCORE_URLS"]);
             });
-        services.AddSettings<JobLimits>(LimitsSection);
         // Asset URLs follow the one network setting that also governs callbacks; the renderer checks the same limits as the API.
         services.AddSettings<RenderOptions>(RenderSection)
-            .PostConfigure<IOptions<ReelgenOptions>, IOptions<JobLimits>>((r, o, limits) =>
+            .PostConfigure<IOptions<ReelgenOptions>>((r, o) =>
             {
                 r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses;
-                r.Limits = limits.Value;
+                r.Limits = o.Value.Limits;
             });
-        services.AddProblemDetails();
+        // Clients written for the hosted service read an error as `message`: every problem body carries one.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = CreativeJson.Options.DefaultIgnoreCondition;
@@ -135,6 +137,8 @@ public static class ReelgenServer
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
         services.AddPresenters();
+        services.AddSingleton<HostedIds>();
+        services.AddHostedService<CompatibilityCheck>();
         services.AddSingleton(sp => new VideoRenderer(
             sp.GetRequiredService<IOptions<RenderOptions>>().Value,
             sp.GetRequiredService<VoiceCatalog>(),
@@ -169,9 +173,6 @@ public static class ReelgenServer
     }
 
     private const string DefaultUrls = "http://localhost:5080";
-
-    /// <summary>Where the limits of one job live (env: <c>Reelgen__Limits__X</c>).</summary>
-    public const string LimitsSection = "Reelgen:Limits";
 
     /// <summary>Where the renderer's settings live (env: <c>Reelgen__Render__X</c>).</summary>
     public const string RenderSection = "Reelgen:Render";

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Reelgen.Creative;
 
 namespace Reelgen.Server.Operations;
 
 /// <summary>
-/// No request body may be larger than <see cref="JobLimits.MaxRequestBytes"/>: a declared length over it is answered
+/// No request body may be larger than <see cref="Creative.JobLimits.MaxRequestBytes"/>: a declared length over it is answered
 /// 413 before anything is read, and a body sent without one (chunked) is cut off at the limit and answered 413 too.
 /// The same limit is handed to Kestrel, so it holds however the body is read.
 /// </summary>
@@ -13,7 +12,7 @@ public static class RequestBodyLimit
 {
     public static WebApplication UseRequestBodyLimit(this WebApplication app)
     {
-        var limit = app.Services.GetRequiredService<IOptions<JobLimits>>().Value.MaxRequestBytes;
+        var limit = app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.Limits.MaxRequestBytes;
         app.Use(async (context, next) =>
         {
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)

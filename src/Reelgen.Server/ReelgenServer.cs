@@ -130,6 +130,7 @@ public static class ReelgenServer
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
         services.AddPresenters();
+        services.AddVoiceSamples();
         services.AddSingleton(sp => new VideoRenderer(
             sp.GetRequiredService<IOptions<RenderOptions>>().Value,
             sp.GetRequiredService<VoiceCatalog>(),
@@ -187,6 +188,7 @@ public static class ReelgenServer
         }
         app.MapPublicFiles();
         app.MapPresenterPreviews();
+        app.MapVoiceSamples();
         app.MapSharePage();
         return app;
     }

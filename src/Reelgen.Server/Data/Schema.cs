@@ -35,6 +35,7 @@ internal static class Schema
             request TEXT NOT NULL,
             callback_url TEXT NULL,
             error TEXT NULL,
+            warnings TEXT NULL,
             attempts BIGINT NOT NULL DEFAULT 0,
             lease_owner TEXT NULL,
             lease_expires_at BIGINT NULL,
@@ -44,6 +45,7 @@ internal static class Schema
         """,
         "CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (created_at) WHERE status = 'in_queue'",
         "CREATE INDEX IF NOT EXISTS jobs_leases ON jobs (lease_expires_at) WHERE lease_owner IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS jobs_newest ON jobs (workspace_id, created_at, id)",
         """
         CREATE TABLE IF NOT EXISTS videos (
             id TEXT PRIMARY KEY,
@@ -61,6 +63,7 @@ internal static class Schema
             deleted_at BIGINT NULL
         )
         """,
+        "CREATE INDEX IF NOT EXISTS videos_newest ON videos (workspace_id, created_at, id)",
         """
         CREATE TABLE IF NOT EXISTS callback_deliveries (
             id TEXT PRIMARY KEY,

@@ -137,6 +137,7 @@ public static class ReelgenServer
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
         services.AddPresenters();
+        services.AddVoiceSamples();
         services.AddSingleton<HostedIds>();
         services.AddHostedService<CompatibilityCheck>();
         services.AddSingleton(sp => new VideoRenderer(
@@ -198,6 +199,7 @@ public static class ReelgenServer
         }
         app.MapPublicFiles();
         app.MapPresenterPreviews();
+        app.MapVoiceSamples();
         app.MapSharePage();
         return app;
     }

@@ -30,14 +30,14 @@ internal static class FfmpegRunner
             try
             {
                 while (await timer.WaitForNextTickAsync(heartbeatStop.Token))
-                    progress?.Report(new RenderProgress(RenderStage.Generating, Volatile.Read(ref fraction)));
+                    progress?.Report(new RenderProgress(RenderStage.Generating, Volatile.Read(ref fraction), totalSeconds));
             }
             catch (OperationCanceledException)
             {
             }
         }, CancellationToken.None);
 
-        progress?.Report(new RenderProgress(RenderStage.Generating, 0));
+        progress?.Report(new RenderProgress(RenderStage.Generating, 0, totalSeconds));
         ProcessResult result;
         try
         {
@@ -51,7 +51,7 @@ internal static class FfmpegRunner
         }
         if (result.ExitCode != 0)
             throw new RenderException($"ffmpeg failed (exit code {result.ExitCode}): {result.ErrorTail}");
-        progress?.Report(new RenderProgress(RenderStage.Generating, 1));
+        progress?.Report(new RenderProgress(RenderStage.Generating, 1, totalSeconds));
     }
 
     /// <summary>

@@ -13,8 +13,11 @@ public enum RenderStage
     Generating,
 }
 
-/// <summary>How far a render is: the stage and the fraction of that stage done (0 to 1).</summary>
-public readonly record struct RenderProgress(RenderStage Stage, double Fraction);
+/// <summary>
+/// How far a render is: the stage and the fraction of that stage done (0 to 1), and from the start of encoding the
+/// video's length in seconds (0 before it is known).
+/// </summary>
+public readonly record struct RenderProgress(RenderStage Stage, double Fraction, double VideoSeconds = 0);
 
 /// <summary>
 /// What a finished render wrote. <c>Captions</c>: what is said when, from the timeline that was rendered (each cue

@@ -124,6 +124,18 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>A render whose progress has not moved for this long is stopped and its job failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = Positive)]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The least time any render is allowed before it is stopped and its job failed (see <see cref="RenderBudgetFactor"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00", ErrorMessage = Positive)]
+    public TimeSpan RenderBudget { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A render may take this many times its video's length, when that is more than <see cref="RenderBudget"/>.</summary>
+    [Range(0.0, 1000.0)]
+    public double RenderBudgetFactor { get; set; } = 10;
+
     /// <summary>Scratch space for renders; default <c>DataDirectory/work</c>.</summary>
     public string? WorkDirectory { get; set; }
 

@@ -81,6 +81,8 @@ public sealed partial class RenderWorker(
         var output = Path.Combine(workDirectory, "video.mp4");
         using var stopHeartbeat = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(job.Id, owner, progress, cts, stopHeartbeat.Token);
+        var watchdog = new RenderWatchdog(progress, Settings, time);
+        var watching = watchdog.WatchAsync(cts, stopHeartbeat.Token);
         try
         {
             var result = await renderer.RenderAsync(request.VideoCreative!, DynamicVariables.Merge(request), output, workDirectory, progress, cts.Token);
@@ -128,6 +130,13 @@ public sealed partial class RenderWorker(
             // Shutting down: the lease lapses and another worker (or this one after restart) takes the job again.
             LogInterrupted(job.Id);
         }
+        catch (OperationCanceledException) when (watchdog.Reason is { } reason)
+        {
+            // Over its budget or stalled: the render's processes are already killed; the job fails with the reason.
+            await stopHeartbeat.CancelAsync();
+            await heartbeat;
+            await FailAsync(job, owner, reason);
+        }
         catch (OperationCanceledException)
         {
             LogCancelled(job.Id);
@@ -150,6 +159,7 @@ public sealed partial class RenderWorker(
             running.Remove(job.Id);
             await stopHeartbeat.CancelAsync();
             await heartbeat;
+            await watching;
             try
             {
                 Directory.Delete(workDirectory, recursive: true);

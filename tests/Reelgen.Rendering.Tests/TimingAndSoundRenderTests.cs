@@ -115,7 +115,7 @@ public sealed class TimingAndSoundRenderTests(AssetServer server) : RenderTest(s
         var picture = Server.Serve("/p/a.png", TestMedia.Png(16, 16, SKColors.Red));
         await RenderAsync(Creative(320, 240, Scene(1000, Track.ImageTrack(picture))));
         Assert.Equal(RenderStage.Preprocessing, Reports[0].Stage);
-        Assert.Equal(new RenderProgress(RenderStage.Generating, 1), Reports[^1]);
+        Assert.Equal(new RenderProgress(RenderStage.Generating, 1, VideoSeconds: 1), Reports[^1]);
         var firstGenerating = Reports.FindIndex(r => r.Stage == RenderStage.Generating);
         Assert.All(Reports.Skip(firstGenerating), r => Assert.Equal(RenderStage.Generating, r.Stage));
         Assert.All(Reports, r => Assert.InRange(r.Fraction, 0, 1));

@@ -1,12 +1,16 @@
 namespace Reelgen.Server.Data;
 
+/// <summary>One step of the schema: its statements run in one transaction with the row recording its version.</summary>
+internal sealed record Migration(int Version, string Description, string[] Statements);
+
 /// <summary>
-/// The tables, in SQL that SQLite and PostgreSQL both accept. Times are Unix milliseconds (BIGINT) so that both
-/// databases compare and index them the same way.
+/// The tables, as ordered migrations in SQL that SQLite and PostgreSQL both accept. Times are Unix milliseconds
+/// (BIGINT) so that both databases compare and index them the same way. A released migration never changes: a new
+/// column, index or table is a new migration at the end, so every older data directory upgrades in place.
 /// </summary>
 internal static class Schema
 {
-    public static readonly string[] Statements =
+    private static readonly string[] Version1 =
     [
         """
         CREATE TABLE IF NOT EXISTS workspaces (
@@ -98,5 +102,13 @@ internal static class Schema
             created_at BIGINT NOT NULL
         )
         """,
+    ];
+
+    // Declared after the statements it lists: static fields are initialised in order.
+    public static readonly Migration[] Migrations =
+    [
+        // The tables as they were before versions were recorded. "IF NOT EXISTS" lets a database made then (which has
+        // them but no schema_version) take this step as a no-op and carry on from version 1.
+        new(1, "Workspaces, tokens, jobs, videos, callbacks and templates", Version1),
     ];
 }

@@ -119,6 +119,17 @@ public sealed class CreativeValidator
         }
         if (scene.Tracks.Any(t => t is null))
             return;
+        // A reference must name one track: a second track with the same id would make the reference ambiguous.
+        var referenceIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < scene.Tracks.Count; i++)
+        {
+            if (scene.Tracks[i].ReferenceId is not { } id)
+                continue;
+            if (referenceIds.TryGetValue(id, out var first))
+                Add($"{path}.tracks[{i}].referenceId", $"'{id}' is already the referenceId of tracks[{first}] in this scene; each must be unique.");
+            else
+                referenceIds[id] = i;
+        }
 
         // Section 6.6: a scene's length is explicit, borrowed from a referenced track, or taken from the one
         // track that has a length of its own; anything else is ambiguous and refused at submit.

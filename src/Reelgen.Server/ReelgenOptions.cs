@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Reelgen.Server;
 
 /// <summary>Every setting of the service, bound from the "Reelgen" configuration section (env: <c>Reelgen__X__Y</c>).</summary>
-public sealed class ReelgenOptions
+public sealed class ReelgenOptions : IValidatableObject
 {
     public const string Section = "Reelgen";
 
@@ -19,7 +19,10 @@ public sealed class ReelgenOptions
     /// <summary>When set, a workspace "default" with this token exists at start.</summary>
     public string? BootstrapToken { get; set; }
 
-    /// <summary>The "default" workspace's callback signing secret (<c>whsec_...</c>).</summary>
+    /// <summary>
+    /// The "default" workspace's callback signing secret (<c>whsec_</c> and base64 of 24 to 64 bytes), set when the
+    /// workspace is created; a later rotation with the CLI stands.
+    /// </summary>
     public string? BootstrapWebhookSecret { get; set; }
 
     /// <summary><c>api</c>, <c>worker</c> or both, comma separated.</summary>
@@ -45,6 +48,13 @@ public sealed class ReelgenOptions
     public string VideoDirectory => Storage.Directory ?? Path.Combine(DataDirectory, "videos");
 
     public string PublicUrl(string relative) => PublicBaseUrl.TrimEnd('/') + relative;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Checked here rather than at the first callback: a secret that cannot key a signature would fail every delivery.
+        if (BootstrapWebhookSecret is { } secret && Callbacks.CallbackSigner.SecretProblem(secret) is { } problem)
+            yield return new ValidationResult(problem, [nameof(BootstrapWebhookSecret)]);
+    }
 }
 
 public sealed class StorageOptions

@@ -193,7 +193,7 @@ public static class ReelgenServer
 }
 
 /// <summary>Creates the tables and the bootstrap workspace before the service answers.</summary>
-internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options, VoiceCatalog voices, ILogger<StartupTasks> logger)
+internal sealed partial class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<ReelgenOptions> options, VoiceCatalog voices, ILogger<StartupTasks> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -205,10 +205,15 @@ internal sealed class StartupTasks(Db db, WorkspaceStore workspaces, IOptions<Re
         var o = options.Value;
         if (o.BootstrapToken is { Length: > 0 } token)
         {
-            await workspaces.EnsureAsync("default", o.BootstrapWebhookSecret, cancellationToken);
+            var workspace = await workspaces.EnsureAsync("default", o.BootstrapWebhookSecret, cancellationToken);
             await workspaces.AddTokenAsync("default", token, cancellationToken);
+            if (o.BootstrapWebhookSecret is { } secret && secret != workspace.WebhookSecret)
+                LogBootstrapSecretIgnored(logger);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reelgen__BootstrapWebhookSecret differs from the default workspace's secret (rotated with the CLI, or the setting changed since the workspace was made); the workspace keeps its own: reelgen workspace secret shows it, --rotate replaces it")]
+    private static partial void LogBootstrapSecretIgnored(ILogger logger);
 }

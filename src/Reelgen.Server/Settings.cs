@@ -58,7 +58,9 @@ public static partial class Settings
                 foreach (var member in result.MemberNames.DefaultIfEmpty(""))
                 {
                     var value = options.GetType().GetProperty(member)?.GetValue(options);
-                    failures.Add($"{prefix}__{member} = {Show(value)}: {Reword(result.ErrorMessage ?? "is not valid.", member)}");
+                    // A secret is named but never echoed: start logs are read by more people than the secret's owner.
+                    var shown = member.Contains("Secret", StringComparison.Ordinal) || member.Contains("Token", StringComparison.Ordinal) ? "(hidden)" : Show(value);
+                    failures.Add($"{prefix}__{member} = {shown}: {Reword(result.ErrorMessage ?? "is not valid.", member)}");
                 }
             }
             foreach (var property in options.GetType().GetProperties().Where(p => p.IsDefined(typeof(ValidateObjectMembersAttribute))))

@@ -169,6 +169,30 @@ public sealed class CallbackDeliveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Deleting_a_finished_job_cancels_its_pending_callback_and_keeps_its_video()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync((_, http) =>
+        {
+            http.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        using var app = CallbackApps.Create(schedule: "400ms,400ms,400ms");
+        var client = app.V1Client();
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(Creatives.ColourSlide(durationMs: 400))!.AsObject();
+        body["callback"] = receiver.Url;
+        var (jobId, videoId) = await client.SubmitAsync(body);
+        Assert.Equal("finished", (string?)(await client.WaitForFinishedAsync(jobId))["status"]);
+        Assert.Equal("finished", System.Text.Json.JsonDocument.Parse((await receiver.NextAsync()).Body).RootElement.GetProperty("status").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"video-generation-jobs/{jobId}")).StatusCode);
+
+        await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(1000));
+        Assert.Equal("cancelled", (string?)(await client.GetCallbacksAsync(jobId))["deliveries"]!.AsArray().Single()!["status"]);
+        var video = (await client.GetFromJsonAsync<JsonObject>($"generated-videos/{videoId}"))!;
+        Assert.NotNull((string?)video["publicUrl"]);
+    }
+
+    [Fact]
     public async Task A_delivery_written_before_a_restart_is_sent_after_it()
     {
         await using var receiver = await CallbackReceiver.StartAsync();

@@ -23,6 +23,8 @@ public sealed class SettingsTests : IDisposable
     [InlineData("Reelgen__Render__Crf", "99", "must be between 0 and 51")]
     [InlineData("Reelgen__Render__Preset", "quick", "use ultrafast, superfast")]
     [InlineData("Reelgen__Roles", "wroker", "must be api, worker or api,worker")]
+    [InlineData("Reelgen__BootstrapWebhookSecret", "whsec_short", "must be whsec_ followed by the base64 of 24 to 64 random bytes")]
+    [InlineData("Reelgen__BootstrapWebhookSecret", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "does not start with whsec_")]
     public async Task A_wrong_setting_stops_the_start_naming_the_setting(string name, string value, string reason)
     {
         using var server = new ServerProcess(_data, new() { [name] = value });

@@ -29,16 +29,18 @@ public sealed class WorkspaceStoreTests
 
     [Theory]
     [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
-    public async Task A_given_secret_replaces_the_one_on_record(string provider)
+    public async Task A_given_secret_seeds_a_new_workspace_and_never_replaces_the_one_on_record(string provider)
     {
         await using var db = await StoreDatabase.CreateAsync(provider);
         var store = Store(db);
-        var first = await store.EnsureAsync("acme", null, default);
+        var seeded = await store.EnsureAsync("acme", "whsec_given", default);
+        var rotated = await store.RotateWebhookSecretAsync("acme", default);
 
-        var second = await store.EnsureAsync("acme", "whsec_given", default);
+        var again = await store.EnsureAsync("acme", "whsec_given", default);
 
-        Assert.Equal(first.Id, second.Id);
-        Assert.Equal("whsec_given", second.WebhookSecret);
+        Assert.Equal("whsec_given", seeded.WebhookSecret);
+        Assert.Equal(seeded.Id, again.Id);
+        Assert.Equal(rotated.WebhookSecret, again.WebhookSecret);
     }
 
     [Theory]

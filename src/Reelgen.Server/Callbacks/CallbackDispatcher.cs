@@ -69,19 +69,27 @@ public sealed partial class CallbackDispatcher(
 
     private async Task DeliverAsync(CallbackDelivery delivery, string owner, CancellationToken stoppingToken)
     {
-        var workspace = await workspaces.FindByIdAsync(delivery.WorkspaceId, stoppingToken)
-            ?? throw new InvalidOperationException($"callback {delivery.Id}: workspace {delivery.WorkspaceId} is missing");
+        var workspace = await workspaces.FindByIdAsync(delivery.WorkspaceId, stoppingToken);
         var attemptedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
         SendOutcome outcome;
         try
         {
-            outcome = await sender.SendAsync(delivery, workspace, stoppingToken);
+            outcome = workspace is null
+                ? new SendOutcome(null, $"workspace {delivery.WorkspaceId} no longer exists", 0, null)
+                : await sender.SendAsync(delivery, workspace, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down mid-send: whether the receiver got it is unknown, so it goes again (same id) after restart.
             await store.ReleaseAsync(delivery, owner, CancellationToken.None);
             throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A delivery that cannot even be built (a signing secret that is not base64) is a failed attempt like
+            // any other: it follows the schedule and ends failed, rather than being claimed and thrown again forever.
+            LogSendError(ex, delivery.Id);
+            outcome = new SendOutcome(null, $"could not be sent: {ex.Message}", 0, null);
         }
 
         var attemptInRound = (int)(delivery.Attempts - delivery.RoundStart) + 1;
@@ -132,6 +140,9 @@ public sealed partial class CallbackDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Callback {DeliveryId}: the claim lapsed before the attempt was recorded; it will be sent again")]
     private partial void LogClaimLost(string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Callback {DeliveryId} could not be sent; the attempt counts as failed")]
+    private partial void LogSendError(Exception ex, string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Callback dispatcher error; retrying")]
     private partial void LogDispatcherError(Exception ex);

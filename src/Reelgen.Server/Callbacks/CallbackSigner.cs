@@ -11,6 +11,18 @@ public static class CallbackSigner
 {
     public const string SecretPrefix = "whsec_";
 
+    /// <summary>Why <paramref name="secret"/> cannot sign (Standard Webhooks: <c>whsec_</c> and base64 of 24 to 64 bytes), or null when it can.</summary>
+    public static string? SecretProblem(string secret)
+    {
+        const string Form = "must be whsec_ followed by the base64 of 24 to 64 random bytes (reelgen workspace secret --rotate makes one)";
+        if (!secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
+            return $"does not start with {SecretPrefix}; it {Form}.";
+        var buffer = new byte[secret.Length];
+        if (!Convert.TryFromBase64String(secret[SecretPrefix.Length..], buffer, out var length))
+            return $"is not valid base64 after {SecretPrefix}; it {Form}.";
+        return length is < 24 or > 64 ? $"holds {length} bytes; it {Form}." : null;
+    }
+
     public static string Sign(string secret, string id, long timestamp, ReadOnlySpan<byte> body)
     {
         var key = Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret);

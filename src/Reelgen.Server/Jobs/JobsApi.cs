@@ -101,7 +101,7 @@ public static class JobsApi
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }, cancellationToken: request.HttpContext.RequestAborted);
+            node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false }, cancellationToken: request.HttpContext.RequestAborted);
         }
         catch (JsonException ex)
         {

@@ -46,14 +46,15 @@ public sealed class WorkspaceStore(Db db, TimeProvider time, IMemoryCache cache)
     public Task<Workspace?> FindByNameAsync(string name, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<Workspace>("SELECT id, name, webhook_secret, previous_webhook_secret FROM workspaces WHERE name = @name", new { name }, ct);
 
-    /// <summary>The workspace with this name, created with a fresh (or the given) secret when missing.</summary>
+    /// <summary>
+    /// The workspace with this name, created with a fresh (or the given) secret when missing. An existing
+    /// workspace keeps its secret: the given one only seeds a new workspace, so a rotation made since stands.
+    /// </summary>
     public async Task<Workspace> EnsureAsync(string name, string? webhookSecret, CancellationToken ct)
     {
         await db.ExecuteAsync(
             "INSERT INTO workspaces (id, name, webhook_secret, created_at) VALUES (@id, @name, @secret, @now) ON CONFLICT (name) DO NOTHING",
             new { id = Guid.CreateVersion7().ToString(), name, secret = webhookSecret ?? NewWebhookSecret(), now = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
-        if (webhookSecret is not null)
-            await db.ExecuteAsync("UPDATE workspaces SET webhook_secret = @webhookSecret WHERE name = @name AND webhook_secret <> @webhookSecret", new { name, webhookSecret }, ct);
         return (await FindByNameAsync(name, ct))!;
     }
 

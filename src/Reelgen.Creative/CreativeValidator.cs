@@ -80,6 +80,8 @@ public sealed class CreativeValidator
             Add($"{path}.settings.backgroundColor", "must be a colour written #RRGGBB.");
         if (settings?.Name is { Length: > 500 })
             Add($"{path}.settings.name", "is at most 500 characters.");
+        if (settings?.Subtitles is { } subtitles)
+            CheckSubtitles(subtitles, $"{path}.settings.subtitles");
 
         if (creative.Scenes is not { Count: > 0 } scenes)
         {
@@ -287,6 +289,31 @@ public sealed class CreativeValidator
         }
         if (style.FontWeight is { } w && w is not ("normal" or "bold") && !(int.TryParse(w, out var n) && n is >= 100 and <= 900))
             Add($"{path}.fontWeight", "must be normal, bold or a number from 100 to 900.");
+    }
+
+    private void CheckSubtitles(SubtitleSettings subtitles, string path)
+    {
+        if (subtitles.Position is { } position && position is not ("bottom" or "top"))
+            Add($"{path}.position", $"'{Truncate(position)}' is not a position: bottom or top.");
+        if (subtitles.FontSize is { } size && (size < 8 || size > 400 || double.IsNaN(size)))
+            Add($"{path}.fontSize", "must be between 8 and 400 pixels.");
+        if (subtitles.FontFamily is { } family && FontExists is not null && !FontExists(family))
+            Add($"{path}.fontFamily", $"'{Truncate(family)}' is not an installed font family; see GET /assets/fonts.");
+        if (subtitles.FontWeight is { } w && w is not ("normal" or "bold") && !(int.TryParse(w, out var n) && n is >= 100 and <= 900))
+            Add($"{path}.fontWeight", "must be normal, bold or a number from 100 to 900.");
+        if (subtitles.Color is { } c && !CreativeRules.IsColor(c))
+            Add($"{path}.color", "must be a colour written #RRGGBB or #RRGGBBAA.");
+        if (subtitles.BackgroundColor is { } b && !CreativeRules.IsColor(b))
+            Add($"{path}.backgroundColor", "must be a colour written #RRGGBB or #RRGGBBAA (#00000000 for no box).");
+        if (subtitles.Outline is { } outline)
+        {
+            if (outline.Color is { } oc && !CreativeRules.IsColor(oc))
+                Add($"{path}.outline.color", "must be a colour written #RRGGBB or #RRGGBBAA.");
+            if (outline.Width is { } ow && (ow < 0 || ow > 100 || double.IsNaN(ow)))
+                Add($"{path}.outline.width", "must be between 0 and 100 pixels.");
+        }
+        if (subtitles.Margin is { } margin && (margin < 0 || margin > 1000 || double.IsNaN(margin)))
+            Add($"{path}.margin", "must be between 0 and 1000 pixels.");
     }
 
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "…";

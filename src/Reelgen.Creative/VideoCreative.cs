@@ -50,6 +50,43 @@ public sealed class VideoSettings
 
     /// <summary>Accepted for compatibility; Reelgen always writes an opaque MP4.</summary>
     public bool? AlphaChannel { get; set; }
+
+    /// <summary>Captions drawn into the picture (the same word-timed cues as <c>captionsUrl</c>).</summary>
+    public SubtitleSettings? Subtitles { get; set; }
+}
+
+/// <summary>
+/// Subtitles burnt into the picture: the spoken words as captions, timed to the speech. Every field but
+/// <see cref="BurnIn"/> is optional.
+/// </summary>
+public sealed class SubtitleSettings
+{
+    /// <summary>Draw the captions into the video; default false (captions are then only at <c>captionsUrl</c>).</summary>
+    public bool? BurnIn { get; set; }
+
+    /// <summary><c>bottom</c> (default) or <c>top</c> of the frame.</summary>
+    public string? Position { get; set; }
+
+    /// <summary>Font size in pixels, 8 to 400; default a 24th of the frame height (30 at 720p).</summary>
+    public double? FontSize { get; set; }
+
+    /// <summary>An installed font family; default "DejaVu Sans".</summary>
+    public string? FontFamily { get; set; }
+
+    /// <summary><c>normal</c>, <c>bold</c> or a number 100 to 900; default normal.</summary>
+    public string? FontWeight { get; set; }
+
+    /// <summary>Text colour <c>#RRGGBB</c> or <c>#RRGGBBAA</c>; default white.</summary>
+    public string? Color { get; set; }
+
+    /// <summary>Box behind each line, <c>#RRGGBB</c> or <c>#RRGGBBAA</c>; default black at 70 %. <c>#00000000</c> draws none.</summary>
+    public string? BackgroundColor { get; set; }
+
+    /// <summary>A line around each letter; default none (a box is drawn instead).</summary>
+    public TextOutline? Outline { get; set; }
+
+    /// <summary>Pixels between the captions and the frame's edge, 0 to 1000; default a 16th of the frame height.</summary>
+    public double? Margin { get; set; }
 }
 
 /// <summary>A width and height in pixels.</summary>

@@ -63,7 +63,8 @@ internal static class FfmpegGraph
         string outputPath,
         RenderOptions options,
         Loudness? loudness = null,
-        IReadOnlyDictionary<(int Scene, int Track), PresenterSprites>? presenters = null)
+        IReadOnlyDictionary<(int Scene, int Track), PresenterSprites>? presenters = null,
+        SubtitleSprites? subtitles = null)
     {
         var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error" };
         var graph = new StringBuilder();
@@ -153,7 +154,16 @@ internal static class FfmpegGraph
             sceneLabels.Add(current);
         }
         graph.Append(string.Concat(sceneLabels.Select(l => $"[{l}]")))
-            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneLabels.Count}:v=1:a=0[vout];\n");
+            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneLabels.Count}:v=1:a=0[{(subtitles is null ? "vout" : "scenes")}];\n");
+        if (subtitles is not null)
+        {
+            // Burnt-in captions over everything, across scene cuts: one picture per cue (a transparent one in
+            // between) from a list written by the renderer, held by overlay until the next.
+            args.AddRange(["-safe", "1", "-f", "concat", "-protocol_whitelist", "file", "-i", subtitles.ListPath]);
+            var i = inputs++;
+            graph.Append(CultureInfo.InvariantCulture,
+                $"[scenes][{i}:v]overlay=x={subtitles.X}:y={subtitles.Y}:eof_action=pass:eval=init[vout];\n");
+        }
 
         var total = Sec(plan.Seconds);
         var mix = AppendSound(graph, plan, media, AddInput);

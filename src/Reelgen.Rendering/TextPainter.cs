@@ -111,6 +111,14 @@ internal sealed class TextPainter : IDisposable
         canvas.Restore();
     }
 
+    /// <summary>The lines <paramref name="text"/> wraps into at <paramref name="maxWidth"/> in <paramref name="style"/>'s font, each with its drawn width.</summary>
+    public List<(string Text, float Width)> Lines(string text, float maxWidth, TextStyle? style)
+    {
+        var weight = Weight(style?.FontWeight);
+        using var font = new SKFont(Typeface(style?.FontFamily ?? DefaultFamily, weight), (float)(style?.FontSize ?? DefaultFontSize)) { Subpixel = true };
+        return Wrap(text, maxWidth, font, weight).Select(line => (line, Measure(line, font, weight))).ToList();
+    }
+
     /// <summary>Greedy wrapping: words (with their trailing spaces) fill a line until the next would overflow.</summary>
     internal List<string> Wrap(string text, float maxWidth, SKFont font, int weight)
     {

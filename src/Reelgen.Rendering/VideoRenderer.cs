@@ -79,11 +79,14 @@ public sealed partial class VideoRenderer
             });
         }
         var sprites = await HeadSprites.DrawAsync(plan, media, _presenters, workDirectory, cancellationToken);
+        // One set of cues: burnt in here, and returned for the VTT and SRT files.
+        var captions = Captions(timeline, media);
+        var subtitles = await SubtitlePainter.DrawAsync(resolved.Settings?.Subtitles, captions, plan, workDirectory, cancellationToken);
         progress?.Report(new RenderProgress(RenderStage.Preprocessing, 1));
         LogPrepared(_logger, media.Count, pictures.Count, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
 
         var scriptPath = Path.Combine(workDirectory, "graph.txt");
-        var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options, await loudness, sprites);
+        var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options, await loudness, sprites, subtitles);
         await File.WriteAllTextAsync(scriptPath, invocation.FilterGraph, cancellationToken);
         // The exact command, kept beside the graph so a failed render can be replayed by hand.
         await File.WriteAllLinesAsync(Path.Combine(workDirectory, "ffmpeg-args.txt"), invocation.Arguments, cancellationToken);
@@ -103,7 +106,7 @@ public sealed partial class VideoRenderer
         // The length is the planned frame count: ffmpeg wrote exactly those frames, and probing the file again would
         // cost a process start (about 0.2 s) on every render.
         LogRendered(_logger, outputPath, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
-        return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, Captions(timeline, media));
+        return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, captions);
     }
 
     /// <summary>

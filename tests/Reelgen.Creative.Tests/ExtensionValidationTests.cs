@@ -41,4 +41,34 @@ public sealed class ExtensionValidationTests
 
         Assert.Equal("videoCreative.scenes[0]." + path, Assert.Single(errors).Key);
     }
+
+    private static Dictionary<string, string[]> ValidateSubtitles(string subtitles) =>
+        new CreativeValidator { FontExists = f => f.Equals("Noto Sans", StringComparison.OrdinalIgnoreCase) }.Validate(JsonSerializer.Deserialize<VideoGenerationJobRequest>(
+            $$$"""{"videoCreative":{"settings":{"subtitles":{{{subtitles}}}},"scenes":[{"duration":1000,"tracks":[]}]}}""", CreativeJson.Options)!);
+
+    [Fact]
+    public void Subtitles_used_well_are_accepted()
+    {
+        Assert.Empty(ValidateSubtitles("""{"burnIn":true}"""));
+        Assert.Empty(ValidateSubtitles("""
+            {"burnIn":true,"position":"top","fontSize":36,"fontFamily":"Noto Sans","fontWeight":"bold","color":"#FFFF00",
+             "backgroundColor":"#00000000","outline":{"color":"#000000","width":3},"margin":20}
+            """));
+    }
+
+    [Theory]
+    [InlineData("""{"burnIn":true,"fontSize":2}""", "fontSize")]
+    [InlineData("""{"burnIn":true,"position":"middle"}""", "position")]
+    [InlineData("""{"burnIn":true,"fontFamily":"No Such Font"}""", "fontFamily")]
+    [InlineData("""{"burnIn":true,"fontWeight":"heavy"}""", "fontWeight")]
+    [InlineData("""{"burnIn":true,"color":"white"}""", "color")]
+    [InlineData("""{"burnIn":true,"backgroundColor":"#0008"}""", "backgroundColor")]
+    [InlineData("""{"burnIn":true,"outline":{"width":-1}}""", "outline.width")]
+    [InlineData("""{"burnIn":true,"margin":5000}""", "margin")]
+    public void A_bad_subtitle_field_is_named(string subtitles, string field)
+    {
+        var errors = ValidateSubtitles(subtitles);
+
+        Assert.Equal("videoCreative.settings.subtitles." + field, Assert.Single(errors).Key);
+    }
 }

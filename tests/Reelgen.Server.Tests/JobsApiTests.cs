@@ -110,7 +110,7 @@ public sealed class JobsApiTests : IDisposable
         {
             videoCreative = new
             {
-                settings = new { videoSize = new { width = 321, height = 240 } },
+                settings = new { videoSize = new { width = 321, height = 240 }, subtitles = new { burnIn = true, fontSize = 2 } },
                 scenes = new object[]
                 {
                     new { duration = 1000, tracks = new object[] { new { type = "text", text = "ok" } } },
@@ -124,7 +124,8 @@ public sealed class JobsApiTests : IDisposable
         var errors = problem["errors"]!.AsObject();
         Assert.Contains("videoCreative.settings.videoSize", errors.Select(e => e.Key));
         Assert.Contains("videoCreative.scenes[1].tracks[0].imageUrl", errors.Select(e => e.Key));
-        Assert.Equal(2, errors.Count);
+        Assert.Equal("must be between 8 and 400 pixels.", errors["videoCreative.settings.subtitles.fontSize"]![0]!.GetValue<string>());
+        Assert.Equal(3, errors.Count);
     }
 
     [Fact]

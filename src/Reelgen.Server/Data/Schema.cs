@@ -110,5 +110,6 @@ internal static class Schema
         // The tables as they were before versions were recorded. "IF NOT EXISTS" lets a database made then (which has
         // them but no schema_version) take this step as a no-op and carry on from version 1.
         new(1, "Workspaces, tokens, jobs, videos, callbacks and templates", Version1),
+        new(2, "Revoked tokens", ["ALTER TABLE api_tokens ADD COLUMN revoked_at BIGINT NULL"]),
     ];
 }

@@ -82,7 +82,7 @@ public sealed class WorkspaceStore(Db db, TimeProvider time, IMemoryCache cache)
             return null;
         var tokens = await db.QueryAsync<(string Hash, long CreatedAt, long? RevokedAt)>(
             "SELECT token_hash, created_at, revoked_at FROM api_tokens WHERE workspace_id = @id ORDER BY created_at, token_hash",
-            new { workspace.Id }, ct);
+            new { id = workspace.Id }, ct);
         return [.. tokens.Select(t => new TokenInfo(t.Hash[..TokenIdLength], t.CreatedAt, t.RevokedAt))];
     }
 

@@ -14,7 +14,7 @@ internal sealed record LocalAsset(string Path, string Format, MediaInfo Info);
 /// <see cref="SafeHttp"/>, with a size cap and timeouts, redirects followed by hand and checked again, the first
 /// bytes matched against the kind the field promises, then probed. The same URL is fetched once per render.
 /// </summary>
-internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOptions options, string directory)
+internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOptions options, string directory, TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string Url, MediaKind Kind), Lazy<Task<LocalAsset>>> _assets = new();
     private int _counter;
@@ -25,8 +25,8 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
 
     private async Task<LocalAsset> DownloadAsync(string url, MediaKind kind, string label, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.AssetTimeout);
+        using var limit = new CancellationTokenSource(options.AssetTimeout, time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         var ct = timeout.Token;
         var path = System.IO.Path.Combine(directory, "asset-" + Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture));
         string format;
@@ -79,7 +79,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
     {
         if (format == "woff2")
         {
-            var unpacked = await ProcessRunner.RunAsync("woff2_decompress", [path], TimeSpan.FromSeconds(30), ct);
+            var unpacked = await ProcessRunner.RunAsync("woff2_decompress", [path], TimeSpan.FromSeconds(30), ct, time: time);
             if (unpacked.ExitCode != 0)
                 throw new RenderException($"{label} {Shorten(url)} is not a readable WOFF2 font: {unpacked.ErrorTail}");
             path = System.IO.Path.ChangeExtension(path, ".ttf");

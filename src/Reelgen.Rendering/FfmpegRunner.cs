@@ -8,7 +8,8 @@ namespace Reelgen.Rendering;
 /// </summary>
 internal static class FfmpegRunner
 {
-    public static async Task RunAsync(string ffmpegPath, IReadOnlyList<string> arguments, double totalSeconds, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
+    public static async Task RunAsync(
+        string ffmpegPath, IReadOnlyList<string> arguments, double totalSeconds, IProgress<RenderProgress>? progress, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var fraction = 0.0;
         void Read(string line)
@@ -25,7 +26,7 @@ internal static class FfmpegRunner
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = Task.Run(async () =>
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(0.5));
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(0.5), time ?? TimeProvider.System);
             try
             {
                 while (await timer.WaitForNextTickAsync(heartbeatStop.Token))

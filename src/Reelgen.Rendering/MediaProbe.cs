@@ -10,7 +10,7 @@ internal sealed record MediaInfo(double DurationMs, bool HasVideo, bool HasAudio
 /// Runs ffprobe on local files only: the demuxer named by the file's extension (<see cref="MediaSniffer.InputOptions"/>)
 /// and the protocol whitelist <c>file</c>.
 /// </summary>
-internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout)
+internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout, TimeProvider? time = null)
 {
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
     {
@@ -18,7 +18,8 @@ internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout)
             ffprobePath,
             ["-v", "error", .. MediaSniffer.InputOptions(path), "-print_format", "json", "-show_format", "-show_streams", path],
             timeout,
-            cancellationToken);
+            cancellationToken,
+            time: time);
         if (result.ExitCode != 0)
             throw new InvalidDataException(FirstLine(result.ErrorTail) ?? "ffprobe could not read it");
         return Parse(System.Text.Encoding.UTF8.GetString(result.Output));

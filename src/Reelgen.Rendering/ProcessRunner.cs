@@ -24,15 +24,15 @@ public static class ProcessRunner
     /// <param name="timeout">Longest run allowed (<see cref="Timeout.InfiniteTimeSpan"/> for none); past it the child is killed.</param>
     /// <param name="cancellationToken">Kills the child and throws <see cref="OperationCanceledException"/>.</param>
     /// <param name="outputLine">When given, standard output is handed over line by line as it arrives instead of being collected.</param>
+    /// <param name="time">The clock the time limit runs on; the system's by default.</param>
     /// <exception cref="RenderException">The executable is missing or cannot start, or the time limit passed.</exception>
     public static async Task<ProcessResult> RunAsync(
-        string executable, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken, Action<string>? outputLine = null)
+        string executable, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken, Action<string>? outputLine = null, TimeProvider? time = null)
     {
         var name = Path.GetFileName(executable);
         using var process = await ChildLauncher.StartAsync(executable, arguments);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeout != Timeout.InfiniteTimeSpan)
-            limit.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, time ?? TimeProvider.System);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         using (limit.Token.Register(() => ProcessKiller.Kill(process)))
         {
             var tail = new Queue<string>();

@@ -20,7 +20,8 @@ public sealed partial class VideoRenderer
                 _options.FfmpegPath,
                 ["-hide_banner", "-nostdin", "-y", "-v", "error", "-f", "mp4", "-protocol_whitelist", "file", "-ss", at.ToString(CultureInfo.InvariantCulture), "-i", videoPath, "-frames:v", "1", "-q:v", "3", "-update", "1", jpegPath],
                 _options.ToolTimeout,
-                cancellationToken);
+                cancellationToken,
+                time: _time);
         }
         catch (RenderException ex)
         {

@@ -19,19 +19,22 @@ public sealed partial class VideoRenderer
     private readonly PresenterCatalog _presenters;
     private readonly ILogger<VideoRenderer> _logger;
     private readonly MediaProbe _probe;
+    private readonly TimeProvider _time;
 
     /// <param name="options">Tools, encoder settings and asset limits.</param>
     /// <param name="voices">The voice catalogue; by default the engines installed on this machine.</param>
     /// <param name="logger">Where preprocessing and ffmpeg steps are logged.</param>
     /// <param name="presenters">The presenters; by default the built-in ones.</param>
-    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null, PresenterCatalog? presenters = null)
+    /// <param name="time">The clock of progress reports and time limits; the system's by default.</param>
+    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null, PresenterCatalog? presenters = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _options = options;
         _voices = voices ?? new VoiceCatalog();
         _speech = new SpeechSynthesizer(_voices);
         _presenters = presenters ?? new PresenterCatalog();
         _logger = logger ?? NullLogger<VideoRenderer>.Instance;
-        _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout);
+        _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout, _time);
     }
 
     /// <summary>Renders <paramref name="creative"/> to <paramref name="outputPath"/>.</summary>
@@ -95,7 +98,7 @@ public sealed partial class VideoRenderer
             Directory.CreateDirectory(directory);
         try
         {
-            await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, plan.Seconds, progress, cancellationToken);
+            await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, plan.Seconds, progress, cancellationToken, _time);
         }
         catch (OperationCanceledException)
         {
@@ -129,7 +132,7 @@ public sealed partial class VideoRenderer
     {
         using var handler = SafeHttp.CreateHandler(_options.AllowPrivateAddresses, _options.AssetConnectTimeout);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        var fetcher = new AssetFetcher(client, _probe, _options, workDirectory);
+        var fetcher = new AssetFetcher(client, _probe, _options, workDirectory, _time);
         using var downloads = new SemaphoreSlim(Math.Max(1, _options.ParallelDownloads));
         using var speakers = new SemaphoreSlim(2);
         var media = new Dictionary<(int, int), TrackMedia>();
@@ -232,7 +235,8 @@ public sealed partial class VideoRenderer
                 "-frames:v", "1", "-vf", "crop=4:4:0:0,scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
             ],
             _options.ToolTimeout,
-            ct);
+            ct,
+            time: _time);
         var rgb = result.Output;
         return rgb.Length >= 3 ? Convert.ToHexString(rgb, 0, 3) : "00FF00";
     }

@@ -134,7 +134,8 @@ public static class ReelgenServer
             sp.GetRequiredService<IOptions<RenderOptions>>().Value,
             sp.GetRequiredService<VoiceCatalog>(),
             sp.GetRequiredService<ILogger<VideoRenderer>>(),
-            sp.GetRequiredService<PresenterCatalog>()));
+            sp.GetRequiredService<PresenterCatalog>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<StartupTasks>();
         services.AddReelgenHealth();
         services.AddApiReference();

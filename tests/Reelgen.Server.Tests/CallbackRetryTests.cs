@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Reelgen.Server.Tests.Support;
 
 namespace Reelgen.Server.Tests;
@@ -13,36 +15,56 @@ public sealed class CallbackRetryTests
     };
 
     [Fact]
-    public async Task Failed_attempts_are_retried_with_the_same_id_and_each_is_listed()
+    public async Task Failed_attempts_are_retried_on_the_schedule_with_the_same_id_and_each_is_listed()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var receiver = await CallbackReceiver.StartAsync(Answer(500, 503, 200));
-        using var app = CallbackApps.Create(schedule: "100ms,100ms,100ms");
+        using var app = CallbackApps.Create(schedule: "5m,5m,5m", time: time);
         var client = app.V1Client();
         var jobId = await app.EndedJobAsync(receiver.Url);
 
-        var attempts = new[] { await receiver.NextAsync(), await receiver.NextAsync(), await receiver.NextAsync() };
+        var first = await receiver.NextAsync();
+        await client.WaitForDeliveryAsync(jobId, "pending", attempts: 1);
+        // Five minutes, jittered by 10%: nothing before 4.5 minutes, the retry by 5.5.
+        time.Advance(TimeSpan.FromMinutes(4.4));
+        await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(300));
+        time.Advance(TimeSpan.FromMinutes(1.2));
+        var second = await receiver.NextAsync();
+        await client.WaitForDeliveryAsync(jobId, "pending", attempts: 2);
+        time.Advance(TimeSpan.FromMinutes(5.6));
+        var third = await receiver.NextAsync();
+
+        var attempts = new[] { first, second, third };
         Assert.Single(attempts.Select(a => a.Id).Distinct());
         Assert.Single(attempts.Select(a => a.Body).Distinct());
         Assert.All(attempts, a => Assert.True(a.IsSignedWith(CallbackApps.Secret)));
-        Assert.True(attempts[1].At - attempts[0].At >= TimeSpan.FromMilliseconds(80), "the retry came before its scheduled wait");
-
         var delivery = await client.WaitForDeliveryAsync(jobId, "delivered", attempts: 3);
         Assert.Equal(attempts[0].Id, (string?)delivery["id"]);
         Assert.Equal([500, 503, 200], delivery["attempts"]!.AsArray().Select(a => (int)a!["statusCode"]!));
+        var at = delivery["attempts"]!.AsArray().Select(a => DateTimeOffset.Parse((string)a!["at"]!, CultureInfo.InvariantCulture)).ToList();
+        Assert.InRange(at[1] - at[0], TimeSpan.FromMinutes(4.5), TimeSpan.FromMinutes(5.6));
+        time.Advance(TimeSpan.FromHours(1));
         await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]
     public async Task After_the_last_attempt_the_delivery_is_failed()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var receiver = await CallbackReceiver.StartAsync(Answer(500));
-        using var app = CallbackApps.Create(schedule: "50ms,50ms");
+        using var app = CallbackApps.Create(schedule: "1h,1h", time: time);
         var client = app.V1Client();
         var jobId = await app.EndedJobAsync(receiver.Url);
 
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            await client.WaitForDeliveryAsync(jobId, "pending", attempts: attempt);
+            time.Advance(TimeSpan.FromHours(1.2));
+        }
         var delivery = await client.WaitForDeliveryAsync(jobId, "failed");
         Assert.Equal(3, delivery["attempts"]!.AsArray().Count);
         Assert.Null(delivery["nextAttemptAt"]);
+        time.Advance(TimeSpan.FromDays(1));
         await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(300));
         Assert.Equal(3, receiver.All.Count);
     }
@@ -64,24 +86,28 @@ public sealed class CallbackRetryTests
     [Fact]
     public async Task Retry_after_is_honoured_over_the_schedule()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var receiver = await CallbackReceiver.StartAsync((i, http) =>
         {
             if (i == 0)
             {
                 http.Response.StatusCode = 503;
-                http.Response.Headers.RetryAfter = "1";
+                http.Response.Headers.RetryAfter = "600";
             }
             return Task.CompletedTask;
         });
-        using var app = CallbackApps.Create(schedule: "50ms,50ms");
+        using var app = CallbackApps.Create(schedule: "1s,1s", time: time);
         var client = app.V1Client();
         var jobId = await app.EndedJobAsync(receiver.Url);
 
         var first = await receiver.NextAsync();
-        var second = await receiver.NextAsync(TimeSpan.FromSeconds(5));
+        await client.WaitForDeliveryAsync(jobId, "pending", attempts: 1);
+        time.Advance(TimeSpan.FromMinutes(9));
+        await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(300));
+        time.Advance(TimeSpan.FromMinutes(1.1));
+        var second = await receiver.NextAsync();
+
         Assert.Equal(first.Id, second.Id);
-        var gap = second.At - first.At;
-        Assert.True(gap >= TimeSpan.FromMilliseconds(950), $"the retry came {gap.TotalMilliseconds:0} ms later; Retry-After asked for 1 s");
         await client.WaitForDeliveryAsync(jobId, "delivered", attempts: 2);
     }
 

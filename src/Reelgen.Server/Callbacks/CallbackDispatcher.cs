@@ -50,7 +50,7 @@ public sealed partial class CallbackDispatcher(
             {
                 // A database outage must not kill the dispatcher: log, wait, try again.
                 LogDispatcherError(ex);
-                await Task.Delay(Settings.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(Settings.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

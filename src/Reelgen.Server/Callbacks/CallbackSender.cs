@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -42,10 +41,10 @@ public sealed class CallbackSender : IDisposable
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", CallbackSigner.Header(workspace.WebhookSecret, workspace.PreviousWebhookSecret, delivery.Id, timestamp, body));
 
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        attempt.CancelAfter(timeout);
-        var started = Stopwatch.GetTimestamp();
-        long Elapsed() => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        using var limit = new CancellationTokenSource(timeout, _time);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
+        var started = _time.GetTimestamp();
+        long Elapsed() => (long)_time.GetElapsedTime(started).TotalMilliseconds;
         try
         {
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);

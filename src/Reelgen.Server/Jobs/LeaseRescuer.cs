@@ -6,11 +6,11 @@ namespace Reelgen.Server.Jobs;
 /// Returns to the queue every job whose worker stopped renewing its lease (killed, frozen, cut off), so no accepted
 /// job is lost. Runs in every worker process; the update is idempotent, so many rescuers are harmless.
 /// </summary>
-public sealed partial class LeaseRescuer(JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, ILogger<LeaseRescuer> logger) : BackgroundService
+public sealed partial class LeaseRescuer(JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, TimeProvider time, ILogger<LeaseRescuer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Worker.RescueInterval);
+        using var timer = new PeriodicTimer(options.Value.Worker.RescueInterval, time);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -23,6 +23,7 @@ public sealed partial class RenderWorker(
     WorkSignal signal,
     RunningRenders running,
     IOptions<ReelgenOptions> options,
+    TimeProvider time,
     ILogger<RenderWorker> logger) : BackgroundService
 {
     private readonly string _processId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -55,7 +56,7 @@ public sealed partial class RenderWorker(
             {
                 // A database outage must not kill the worker: log, wait, try again.
                 LogWorkerError(ex);
-                await Task.Delay(Settings.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(Settings.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -175,7 +176,7 @@ public sealed partial class RenderWorker(
         {
             try
             {
-                await Task.Delay(Settings.HeartbeatInterval, both.Token);
+                await Task.Delay(Settings.HeartbeatInterval, time, both.Token);
             }
             catch (OperationCanceledException)
             {

@@ -13,7 +13,7 @@ namespace Reelgen.Server.Jobs;
 /// Callers signal after their transaction commits, so whoever wakes finds the row. A lost notification costs only
 /// latency: the loops still poll.
 /// </summary>
-public sealed partial class WorkSignal(Db db, IOptions<ReelgenOptions> options, ILogger<WorkSignal> logger) : IDisposable
+public sealed partial class WorkSignal(Db db, IOptions<ReelgenOptions> options, TimeProvider time, ILogger<WorkSignal> logger) : IDisposable
 {
     public const string JobsChannel = "reelgen_jobs";
     public const string CallbacksChannel = "reelgen_callbacks";
@@ -28,7 +28,8 @@ public sealed partial class WorkSignal(Db db, IOptions<ReelgenOptions> options, 
         Publish(JobsChannel);
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct) => await _jobs.WaitAsync(timeout, ct);
+    /// <summary>Returns when woken or after <paramref name="timeout"/> on the service's clock, whichever comes first.</summary>
+    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => WaitAsync(_jobs, timeout, ct);
 
     public void NotifyCallbacks()
     {
@@ -36,7 +37,22 @@ public sealed partial class WorkSignal(Db db, IOptions<ReelgenOptions> options, 
         Publish(CallbacksChannel);
     }
 
-    public async Task WaitForCallbacksAsync(TimeSpan timeout, CancellationToken ct) => await _callbacks.WaitAsync(timeout, ct);
+    /// <inheritdoc cref="WaitAsync(TimeSpan, CancellationToken)"/>
+    public Task WaitForCallbacksAsync(TimeSpan timeout, CancellationToken ct) => WaitAsync(_callbacks, timeout, ct);
+
+    private async Task WaitAsync(SemaphoreSlim signal, TimeSpan timeout, CancellationToken ct)
+    {
+        // The timeout runs on the TimeProvider (SemaphoreSlim's own would run on the real clock).
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+        try
+        {
+            await signal.WaitAsync(either.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
+    }
 
     /// <summary>Wakes this process's render workers only.</summary>
     internal void WakeJobs() => _jobs.Release();
@@ -78,7 +94,7 @@ public sealed partial class WorkSignal(Db db, IOptions<ReelgenOptions> options, 
 /// another process queues a job or writes a callback. Reconnects after a failure, and wakes everything after each
 /// (re)connection, since notifications sent meanwhile are lost.
 /// </summary>
-public sealed partial class WorkSignalListener(Db db, WorkSignal signal, ILogger<WorkSignalListener> logger) : BackgroundService
+public sealed partial class WorkSignalListener(Db db, WorkSignal signal, TimeProvider time, ILogger<WorkSignalListener> logger) : BackgroundService
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -103,6 +119,8 @@ public sealed partial class WorkSignalListener(Db db, WorkSignal signal, ILogger
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     // A connection that died quietly never delivers again: check it whenever it has been silent a while.
+                    // (This timeout is Npgsql's read timeout on the socket, the one wait not on the TimeProvider:
+                    // cancelling a wait by token would break the connection.)
                     if (!await connection.WaitAsync(CheckInterval, stoppingToken))
                         await connection.ExecuteAsync("SELECT 1");
                 }
@@ -114,7 +132,7 @@ public sealed partial class WorkSignalListener(Db db, WorkSignal signal, ILogger
             catch (Exception ex)
             {
                 LogListenFailed(ex, RetryDelay);
-                await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(RetryDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

@@ -12,14 +12,15 @@ public static class CallbackApps
     public const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     /// <summary>An app whose callbacks may reach the loopback receiver, with a retry schedule in milliseconds.</summary>
-    public static ReelgenApp Create(string schedule = "100ms,100ms,100ms", Action<Dictionary<string, string?>>? configure = null) => new(s =>
+    public static ReelgenApp Create(string schedule = "100ms,100ms,100ms", Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null) => new(
+        s =>
     {
         s["Reelgen:BootstrapWebhookSecret"] = Secret;
         s["Reelgen:Network:AllowPrivateAddresses"] = "true";
         s["Reelgen:Callbacks:RetrySchedule"] = schedule;
         s["Reelgen:Callbacks:PollInterval"] = "00:00:00.200";
         configure?.Invoke(s);
-    });
+    }, time);
 
     /// <summary>
     /// Writes a job row straight into the store, past the submit checks (for URLs the API would refuse, or a

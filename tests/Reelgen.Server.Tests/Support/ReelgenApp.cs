@@ -18,9 +18,13 @@ public sealed class ReelgenApp : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _schema;
+    private readonly TimeProvider? _time;
 
-    public ReelgenApp(Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="configure">Changes to the settings.</param>
+    /// <param name="time">The service's clock (a FakeTimeProvider drives schedules in tests); the real one by default.</param>
+    public ReelgenApp(Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null)
     {
+        _time = time;
         DataDirectory = Directory.CreateTempSubdirectory("reelgen-test-").FullName;
         _settings = new Dictionary<string, string?>
         {
@@ -46,6 +50,8 @@ public sealed class ReelgenApp : WebApplicationFactory<Program>
     {
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        if (_time is not null)
+            builder.ConfigureServices(services => services.AddSingleton(_time));
     }
 
     /// <summary>A client for /api/v1 with a Bearer token.</summary>

@@ -42,6 +42,10 @@ public sealed class ReelgenOptions : IValidatableObject
     [ValidateObjectMembers]
     public WorkerOptions Worker { get; set; } = new();
 
+    public CompatibilityOptions Compatibility { get; set; } = new();
+
+    public AliasOptions Aliases { get; set; } = new();
+
     public bool HasRole(string role) =>
         Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Contains(role, StringComparer.OrdinalIgnoreCase);
@@ -125,4 +129,25 @@ public sealed class WorkerOptions : IValidatableObject
         if (HeartbeatInterval >= LeaseDuration)
             yield return new ValidationResult($"must be shorter than Reelgen__Worker__LeaseDuration ({LeaseDuration}).", [nameof(HeartbeatInterval)]);
     }
+}
+
+public sealed class CompatibilityOptions
+{
+    /// <summary>
+    /// What a job naming an actor or voice Reelgen does not have gets: <c>substitute</c> (a stand-in, with a warning on
+    /// the job) or <c>reject</c> (a 400 naming the field).
+    /// </summary>
+    public string UnknownIds { get; set; } = "substitute";
+
+    public bool Reject => UnknownIds == "reject";
+}
+
+/// <summary>Ids from elsewhere (the hosted service's catalogue) mapped to Reelgen's: <c>Reelgen__Aliases__Voices__ID=VOICE</c>.</summary>
+public sealed class AliasOptions
+{
+    /// <summary>speakerId asked for → a voice of <c>GET /assets/voices</c>.</summary>
+    public Dictionary<string, string> Voices { get; set; } = [];
+
+    /// <summary>actor asked for → a presenter of <c>GET /assets/actors</c>.</summary>
+    public Dictionary<string, string> Actors { get; set; } = [];
 }

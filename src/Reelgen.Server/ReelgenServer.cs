@@ -3,6 +3,7 @@ using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
 using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
@@ -115,7 +116,9 @@ public static class ReelgenServer
         // Asset URLs follow the one network setting that also governs callbacks.
         services.AddSettings<RenderOptions>(RenderSection)
             .PostConfigure<IOptions<ReelgenOptions>>((r, o) => r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses);
-        services.AddProblemDetails();
+        // Clients written for the hosted service read an error as `message`: every problem body carries one.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = CreativeJson.Options.DefaultIgnoreCondition;
@@ -130,6 +133,8 @@ public static class ReelgenServer
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
         services.AddPresenters();
+        services.AddSingleton<HostedIds>();
+        services.AddHostedService<CompatibilityCheck>();
         services.AddSingleton(sp => new VideoRenderer(
             sp.GetRequiredService<IOptions<RenderOptions>>().Value,
             sp.GetRequiredService<VoiceCatalog>(),

@@ -79,14 +79,14 @@ public sealed class ReelgenClientTests : IDisposable
         using var client = _app.Client();
         var request = TestCreatives.Slide();
         request.VideoCreative!.Settings!.VideoSize = new VideoSize(321, 240);
-        request.VideoCreative.Scenes![0].Tracks!.Add(new Track { Type = TrackTypes.Actor, Actor = "nobody", Text = "Hi" });
+        request.VideoCreative.Scenes![0].Tracks!.Add(new Track { Type = TrackTypes.Image, ImageUrl = "ftp://example.com/a.png" });
 
         var error = await Assert.ThrowsAsync<ReelgenApiException>(() => client.CreateJobAsync(request));
 
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
         Assert.Equal("The request is invalid.", error.Title);
         Assert.Contains("videoCreative.settings.videoSize", error.Errors.Keys);
-        Assert.Contains("videoCreative.scenes[0].tracks[1].actor", error.Errors.Keys);
+        Assert.Contains("videoCreative.scenes[0].tracks[1].imageUrl", error.Errors.Keys);
         Assert.Contains("even", error.Errors["videoCreative.settings.videoSize"][0], StringComparison.Ordinal);
         Assert.Contains("videoCreative.settings.videoSize", error.Message, StringComparison.Ordinal);
     }

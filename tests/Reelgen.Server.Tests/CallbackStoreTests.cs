@@ -30,7 +30,7 @@ public sealed class CallbackStoreTests
     /// <summary>A job with a callback URL, and the delivery its end writes to the outbox.</summary>
     private async Task<JobRow> EndedJobAsync(Setup s, string? callbackUrl = "https://example.com/hook")
     {
-        var job = await s.Jobs.CreateAsync(s.WorkspaceId, "{}", callbackUrl, default);
+        var job = await s.Jobs.CreateAsync(s.WorkspaceId, "{}", callbackUrl, null, default);
         await s.Db.Db.WriteAsync(async (c, t) =>
         {
             await s.Outbox.EnqueueAsync(c, t, job, JobStatus.Finished, "key", "share", null, default);
@@ -133,7 +133,7 @@ public sealed class CallbackStoreTests
         var claimed = (await s.Callbacks.ClaimAsync("a", Lease, default))!;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await s.Callbacks.RecordAttemptAsync(claimed, "a", Delivered(now), default);
-        var silent = await s.Jobs.CreateAsync(s.WorkspaceId, "{}", null, default);
+        var silent = await s.Jobs.CreateAsync(s.WorkspaceId, "{}", null, null, default);
 
         Assert.Equal(RedeliverResult.NoJob, await s.Callbacks.RedeliverAsync(s.WorkspaceId, "no-such-job", default));
         Assert.Equal(RedeliverResult.NoJob, await s.Callbacks.RedeliverAsync("another-workspace", job.Id, default));

@@ -18,7 +18,7 @@ public sealed class VideoStoreTests
         var db = await StoreDatabase.CreateAsync(provider);
         var workspace = await new WorkspaceStore(db.Db, _time, new MemoryCache(new MemoryCacheOptions())).EnsureAsync("w", null, CancellationToken.None);
         var jobs = new JobStore(db.Db, _time);
-        await jobs.CreateAsync(workspace.Id, "{}", null, default);
+        await jobs.CreateAsync(workspace.Id, "{}", null, null, default);
         var job = (await jobs.ClaimAsync("worker", TimeSpan.FromSeconds(30), default))!;
         Assert.True(await jobs.FinishAsync(job, "worker", new FinishedVideo("Tour", "filekey", "shareid", 1234, 2.5, 320, 240, true), null, default));
         return (db, new VideoStore(db.Db, _time), workspace.Id, job);

@@ -33,7 +33,7 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
 
     /// <summary>
     /// The body: <c>url</c>, <c>videoUrl</c>, <c>shareUrl</c>, <c>status</c>, <c>jobId</c>, <c>videoId</c> (and
-    /// <c>error</c> on failure), then every key of dynamicVariables and callbackPayload, flat. The reserved keys are
+    /// <c>error</c> on failure, <c>warnings</c> when ids were replaced by stand-ins), then every key of dynamicVariables and callbackPayload, flat. The reserved keys are
     /// refused in callbackPayload at submit, so nothing the client sent is overwritten.
     /// </summary>
     public string BuildBody(JobRow job, string status, string? fileKey, string? shareId, string? error)
@@ -52,6 +52,8 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
         };
         if (error is not null)
             body["error"] = error;
+        if (job.Warnings is not null)
+            body["warnings"] = JobsApi.Warnings(job.Warnings);
         var typed = request.Deserialize<VideoGenerationJobRequest>(CreativeJson.Options);
         foreach (var (key, value) in typed is null ? [] : DynamicVariables.Merge(typed))
         {
@@ -60,7 +62,7 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
         }
         foreach (var (key, value) in request["callbackPayload"] as JsonObject ?? [])
         {
-            if (!ReservedKeys.Contains(key) && key != "error")
+            if (!ReservedKeys.Contains(key) && key != "error" && !(key == "warnings" && body.ContainsKey(key)))
                 body[key] = value?.DeepClone();
         }
         return body.ToJsonString();

@@ -62,5 +62,5 @@ public static class CallbacksApi
     }
 
     private static Conflict<ProblemDetails> Conflict(string detail) =>
-        TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Conflict", Detail = detail });
+        TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Conflict", Detail = detail, Extensions = { ["message"] = detail } });
 }

@@ -111,5 +111,11 @@ internal static class Schema
         // them but no schema_version) take this step as a no-op and carry on from version 1.
         new(1, "Workspaces, tokens, jobs, videos, callbacks and templates", Version1),
         new(2, "Revoked tokens", ["ALTER TABLE api_tokens ADD COLUMN revoked_at BIGINT NULL"]),
+        new(3, "Job warnings; jobs and videos listed newest first",
+        [
+            "ALTER TABLE jobs ADD COLUMN warnings TEXT NULL",
+            "CREATE INDEX jobs_newest ON jobs (workspace_id, created_at, id)",
+            "CREATE INDEX videos_newest ON videos (workspace_id, created_at, id)",
+        ]),
     ];
 }

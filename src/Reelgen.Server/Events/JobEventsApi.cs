@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Reelgen.Server.Jobs;
+using Reelgen.Server.Storage;
 using Reelgen.Server.Videos;
 using Reelgen.Server.Workspaces;
 
@@ -61,7 +62,7 @@ public static class JobEventsApi
     }
 
     public static async Task<Results<EmptyHttpResult, NotFound<ProblemDetails>>> StreamAsync(
-        string jobId, HttpContext http, JobStore jobs, VideoStore videos, TimeProvider time, IOptions<EventsOptions> events, IOptions<ReelgenOptions> options)
+        string jobId, HttpContext http, JobStore jobs, VideoStore videos, VideoStorage storage, TimeProvider time, IOptions<EventsOptions> events, IOptions<ReelgenOptions> options)
     {
         var ct = http.RequestAborted;
         var workspace = http.Workspace().Id;
@@ -89,7 +90,7 @@ public static class JobEventsApi
                 {
                     var final = JobStatus.IsFinal(job.Status);
                     var video = final && job.Status == JobStatus.Finished && await videos.FindAsync(workspace, job.VideoId, ct) is { } row
-                        ? VideosApi.Describe(row, options.Value)
+                        ? await VideosApi.DescribeAsync(row, options.Value, storage, ct)
                         : null;
                     var data = new JobEvent(job.Id, job.VideoId, job.Status, job.Progress, job.MaximumProgress, JobsApi.Timestamp(job.UpdatedAt), job.Error, video);
                     await WriteAsync(response, $"id: {++sequence}\nevent: {(final ? "done" : "progress")}\ndata: {JsonSerializer.Serialize(data, JsonSerializerOptions.Web)}\n\n", ct);

@@ -26,6 +26,8 @@ public static class JobStatus
     /// <summary>Set by the API on DELETE; a running render stops and no callback is sent. Final.</summary>
     public const string Deleted = "deleted";
 
+    public static readonly string[] All = [InQueue, Preprocessing, PreprocessingFinished, Generating, Finished, Failed, Deleted];
+
     public static bool IsFinal(string status) => status is Finished or Failed or Deleted;
 
     /// <summary>The statuses in which a worker holds a lease.</summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
 using Reelgen.Server.Data;
@@ -16,11 +17,18 @@ public sealed class JobRow
     public string Request { get; set; } = "";
     public string? CallbackUrl { get; set; }
     public string? Error { get; set; }
+
+    /// <summary>JSON array of the warnings given at submit (ids replaced by stand-ins), or null when there were none.</summary>
+    public string? Warnings { get; set; }
+
     public long Attempts { get; set; }
     public string? LeaseOwner { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
 }
+
+/// <summary>A job to queue: the request as it will be stored, its callback URL and its warnings.</summary>
+public sealed record NewJob(string Request, string? CallbackUrl, IReadOnlyList<string> Warnings);
 
 /// <summary>The finished video a lease holder stores, written in the same transaction that finishes the job.</summary>
 public sealed record FinishedVideo(string Name, string FileKey, string ShareId, long SizeBytes, double DurationSeconds, int Width, int Height, bool HasCaptions);
@@ -32,7 +40,7 @@ public sealed record FinishedVideo(string Name, string FileKey, string ShareId, 
 /// </summary>
 public sealed class JobStore(Db db, TimeProvider time)
 {
-    private const string Columns = "id, workspace_id, video_id, status, progress, maximum_progress, request, callback_url, error, attempts, lease_owner, created_at, updated_at";
+    private const string Columns = "id, workspace_id, video_id, status, progress, maximum_progress, request, callback_url, error, warnings, attempts, lease_owner, created_at, updated_at";
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -40,27 +48,41 @@ public sealed class JobStore(Db db, TimeProvider time)
     /// Queues a job and returns once it is committed. Concurrent submissions share one transaction (group commit):
     /// each still waits for its own row to be durable, but many rows pay for one fsync.
     /// </summary>
-    public async Task<JobRow> CreateAsync(string workspaceId, string request, string? callbackUrl, CancellationToken ct)
+    public async Task<JobRow> CreateAsync(string workspaceId, string request, string? callbackUrl, IReadOnlyList<string>? warnings, CancellationToken ct)
     {
-        var now = Now;
-        var job = new JobRow
-        {
-            Id = Guid.CreateVersion7().ToString(),
-            WorkspaceId = workspaceId,
-            VideoId = Guid.CreateVersion7().ToString(),
-            Status = JobStatus.InQueue,
-            MaximumProgress = JobStatus.MaximumProgress,
-            Request = request,
-            CallbackUrl = callbackUrl,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var job = NewRow(workspaceId, new NewJob(request, callbackUrl, warnings ?? []), Now);
         var pending = new PendingInsert(job, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         await _inserts.Writer.WriteAsync(pending, ct);
         EnsureInsertLoop();
         await pending.Committed.Task.WaitAsync(ct);
         return job;
     }
+
+    /// <summary>Queues many jobs in one transaction: all of them are committed, or none.</summary>
+    public async Task<IReadOnlyList<JobRow>> CreateManyAsync(string workspaceId, IReadOnlyList<NewJob> jobs, CancellationToken ct)
+    {
+        var now = Now;
+        var rows = jobs.Select(j => NewRow(workspaceId, j, now)).ToList();
+        await db.WriteAsync(async (c, t) => await c.ExecuteAsync(new CommandDefinition(InsertSql, rows, t, cancellationToken: ct)), ct);
+        return rows;
+    }
+
+    private const string InsertSql =
+        $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)";
+
+    private static JobRow NewRow(string workspaceId, NewJob job, long now) => new()
+    {
+        Id = Guid.CreateVersion7().ToString(),
+        WorkspaceId = workspaceId,
+        VideoId = Guid.CreateVersion7().ToString(),
+        Status = JobStatus.InQueue,
+        MaximumProgress = JobStatus.MaximumProgress,
+        Request = job.Request,
+        CallbackUrl = job.CallbackUrl,
+        Warnings = job.Warnings.Count > 0 ? JsonSerializer.Serialize(job.Warnings) : null,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 
     private sealed record PendingInsert(JobRow Job, TaskCompletionSource Committed);
 
@@ -90,9 +112,7 @@ public sealed class JobStore(Db db, TimeProvider time)
                 {
                     foreach (var p in batch)
                     {
-                        await c.ExecuteAsync(new CommandDefinition(
-                            $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)",
-                            p.Job, t));
+                        await c.ExecuteAsync(new CommandDefinition(InsertSql, p.Job, t));
                     }
                     return 0;
                 });
@@ -113,6 +133,15 @@ public sealed class JobStore(Db db, TimeProvider time)
 
     public Task<JobRow?> FindByVideoAsync(string workspaceId, string videoId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<JobRow>($"SELECT {Columns} FROM jobs WHERE video_id = @videoId AND workspace_id = @workspaceId", new { videoId, workspaceId }, ct);
+
+    /// <summary>The workspace's jobs, newest first, optionally only those in <paramref name="status"/>.</summary>
+    public async Task<Page<JobRow>> ListAsync(string workspaceId, PageRequest page, string? status, CancellationToken ct)
+    {
+        var rows = await db.QueryAsync<JobRow>(
+            $"SELECT {Columns} FROM jobs WHERE workspace_id = @workspaceId{(status is null ? "" : " AND status = @status")}{page.Sql}",
+            new { workspaceId, status, page.AfterCreatedAt, page.AfterId, page.Take }, ct);
+        return page.ToPage(rows, j => (j.CreatedAt, j.Id));
+    }
 
     /// <summary>Claims the oldest queued job for <paramref name="owner"/>, or returns null when the queue is empty.</summary>
     public Task<JobRow?> ClaimAsync(string owner, TimeSpan lease, CancellationToken ct)

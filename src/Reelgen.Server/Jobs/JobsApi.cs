@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Compatibility;
+using Reelgen.Server.Data;
 using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Jobs;
@@ -20,6 +22,7 @@ public static class JobsApi
     {
         var jobs = api.MapGroup("/video-generation-jobs").WithTags("Jobs");
         jobs.MapPost("", CreateJobAsync).Accepts<VideoGenerationJobRequest>("application/json");
+        jobs.MapGet("", ListJobsAsync);
         jobs.MapGet("/{jobId}", GetJobAsync);
         jobs.MapDelete("/{jobId}", DeleteJobAsync);
         jobs.MapTemplates();
@@ -28,20 +31,37 @@ public static class JobsApi
 
     /// <summary>Accepts a job. The job is committed before the answer, so a 200 survives any crash after it.</summary>
     public static async Task<Results<Ok<CreatedJob>, ValidationProblem>> CreateJobAsync(
-        HttpContext http, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters)
+        HttpContext http, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         // Old clients send JSON without a Content-Type, so the body is read whatever the header says.
         var (node, request, errors) = await ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
+        List<string> warnings = [];
         if (errors is null)
         {
+            // The stored job stays as the client sent it; the worker makes the same substitutions again.
+            warnings = hostedIds.StandIn(request!);
             errors = TemplatesApi.Validator(voices, presenters, requireValues: true).Validate(request!);
             CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
         }
         if (errors.Count > 0)
             return Invalid(errors);
-        var job = await jobs.CreateAsync(http.Workspace().Id, node!.ToJsonString(), request!.Callback, http.RequestAborted);
+        var job = await jobs.CreateAsync(http.Workspace().Id, node!.ToJsonString(), request!.Callback, warnings, http.RequestAborted);
         signal.Notify();
         return TypedResults.Ok(new CreatedJob(job.Id, job.VideoId));
+    }
+
+    /// <summary>The workspace's jobs, newest first: <c>limit</c>, <c>cursor</c> and an optional <c>status</c>.</summary>
+    public static async Task<Results<Ok<Page<JsonObject>>, ValidationProblem>> ListJobsAsync(HttpContext http, JobStore jobs)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var page = PageRequest.Read(http.Request.Query, errors);
+        var status = http.Request.Query["status"].ToString() is { Length: > 0 } s ? s : null;
+        if (status is not null && !JobStatus.All.Contains(status))
+            errors["status"] = [$"'{status}' is not a status: one of {string.Join(", ", JobStatus.All)}."];
+        if (errors.Count > 0)
+            return Invalid(errors);
+        var found = await jobs.ListAsync(http.Workspace().Id, page, status, http.RequestAborted);
+        return TypedResults.Ok(new Page<JsonObject>([.. found.Items.Select(Describe)], found.NextCursor));
     }
 
     public static async Task<Results<Ok<JsonObject>, NotFound<ProblemDetails>>> GetJobAsync(string jobId, HttpContext http, JobStore jobs)
@@ -72,16 +92,29 @@ public static class JobsApi
         result["maximumProgress"] = job.MaximumProgress;
         result["createdAt"] = Timestamp(job.CreatedAt);
         result["updatedAt"] = Timestamp(job.UpdatedAt);
+        // The names the hosted service's job records use for the same facts.
+        result["creationDate"] = Timestamp(job.CreatedAt);
+        result["isAPIGenerated"] = true;
+        result["warnings"] = Warnings(job.Warnings);
         if (job.Error is not null)
             result["error"] = job.Error;
         return result;
     }
 
+    /// <summary>The stored warnings as a JSON array, empty when there were none.</summary>
+    public static JsonArray Warnings(string? stored) => stored is null ? [] : JsonNode.Parse(stored) as JsonArray ?? [];
+
     public static string Timestamp(long unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     public static NotFound<ProblemDetails> NotFound(string what, string id) =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Not found", Detail = $"No {what} '{id}' in this workspace." });
+        TypedResults.NotFound(new ProblemDetails
+        {
+            Status = 404,
+            Title = "Not found",
+            Detail = $"No {what} '{id}' in this workspace.",
+            Extensions = { ["message"] = $"No {what} '{id}' in this workspace." },
+        });
 
     public static ValidationProblem Invalid(Dictionary<string, string[]> errors)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Compatibility;
 using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Workspaces;
@@ -22,6 +23,7 @@ public sealed partial class RenderWorker(
     CallbackOutbox outbox,
     WorkSignal signal,
     RunningRenders running,
+    HostedIds hostedIds,
     IOptions<ReelgenOptions> options,
     TimeProvider time,
     ILogger<RenderWorker> logger) : BackgroundService
@@ -71,6 +73,7 @@ public sealed partial class RenderWorker(
         }
 
         var request = JsonSerializer.Deserialize<VideoGenerationJobRequest>(job.Request, CreativeJson.Options)!;
+        hostedIds.StandIn(request);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         running.Add(job.Id, cts);
         var progress = new JobProgress(job.Progress);

@@ -6,12 +6,21 @@ using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
 using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Jobs;
 
 public sealed record CreatedTemplate(string TemplateJobId);
+
+public sealed record CreatedBatch(IReadOnlyList<CreatedJob> Jobs);
+
+/// <summary>One item of a batch: the variables of one video and where to report it.</summary>
+public sealed record BatchItem(Dictionary<string, JsonElement>? DynamicVariables, string? CallbackUrl, JsonObject? CallbackPayload);
+
+/// <summary>The body of <c>POST /video-generation-jobs/batch</c>: one template, up to 10,000 variants.</summary>
+public sealed record BatchBody(string TemplateJobId, IReadOnlyList<BatchItem> Items);
 
 /// <summary>The body of <c>POST /video-generation-jobs/template-jobs</c> (<c>templateId</c> and <c>callback</c> are accepted too).</summary>
 public sealed record TemplateJobBody(string TemplateJobId, Dictionary<string, JsonElement>? DynamicVariables, string? CallbackUrl, JsonObject? CallbackPayload);
@@ -27,12 +36,17 @@ public static class TemplatesApi
     {
         jobs.MapPost("/templates", CreateTemplateAsync).Accepts<VideoGenerationJobRequest>("application/json");
         jobs.MapPost("/template-jobs", CreateTemplateJobAsync).Accepts<TemplateJobBody>("application/json");
+        jobs.MapPost("/batch", CreateBatchAsync).Accepts<BatchBody>("application/json");
         return jobs;
     }
 
-    public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(HttpContext http, Db db, TimeProvider time, VoiceCatalog voices, PresenterCatalog presenters)
+    public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(
+        HttpContext http, Db db, TimeProvider time, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         var (node, request, errors) = await JobsApi.ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
+        // Stand-ins are chosen (and warned about) on each job made from the template, not on the template.
+        if (errors is null)
+            hostedIds.StandIn(request!);
         errors ??= Validator(voices, presenters, requireValues: false).Validate(request!);
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
@@ -49,28 +63,90 @@ public static class TemplatesApi
     /// <c>callback</c>) and <c>callbackPayload</c> set, and the result is validated and queued like any job.
     /// </summary>
     public static async Task<Results<Ok<CreatedJob>, NotFound<ProblemDetails>, ValidationProblem>> CreateTemplateJobAsync(
-        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters)
+        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         var (body, _, errors) = await JobsApi.ReadJsonAsync<JsonObject>(http.Request);
         if (errors is not null)
             return JobsApi.Invalid(errors);
-        var templateId = (body!["templateJobId"] ?? body["templateId"]) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-        if (templateId is null)
-            return JobsApi.Invalid(new() { ["templateJobId"] = ["is required: the id returned by POST /video-generation-jobs/templates."] });
-        var stored = await db.QuerySingleOrDefaultAsync<string>(
-            "SELECT request FROM templates WHERE id = @templateId AND workspace_id = @workspaceId",
-            new { templateId, workspaceId = http.Workspace().Id }, http.RequestAborted);
-        if (stored is null)
+        if (TemplateIdOf(body!) is not { } templateId)
+            return JobsApi.Invalid(MissingTemplateId());
+        if (await FindTemplateAsync(templateId, http, db) is not { } template)
+            return JobsApi.NotFound("template job", templateId);
+        errors = [];
+        var job = Instantiate(template, body!, "", options.Value, voices, presenters, hostedIds, errors);
+        if (errors.Count > 0)
+            return JobsApi.Invalid(errors);
+        var created = await jobs.CreateAsync(http.Workspace().Id, job.Request, job.CallbackUrl, job.Warnings, http.RequestAborted);
+        signal.Notify();
+        return TypedResults.Ok(new CreatedJob(created.Id, created.VideoId));
+    }
+
+    /// <summary>
+    /// Runs a template once per item (<c>{ dynamicVariables, callbackUrl?, callbackPayload? }</c>), up to
+    /// <see cref="MaxBatchItems"/>. Every item is checked first and the jobs are committed in one transaction, so a
+    /// bad item (named <c>items[i]...</c>) creates nothing and a 200 means all of them exist.
+    /// </summary>
+    public static async Task<Results<Ok<CreatedBatch>, NotFound<ProblemDetails>, ValidationProblem>> CreateBatchAsync(
+        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
+    {
+        var (body, _, errors) = await JobsApi.ReadJsonAsync<JsonObject>(http.Request);
+        if (errors is not null)
+            return JobsApi.Invalid(errors);
+        if (body!["items"] is not JsonArray items || items.Count == 0)
+            return JobsApi.Invalid(new() { ["items"] = ["is required: a list of { dynamicVariables, callbackUrl?, callbackPayload? }, at least one."] });
+        if (items.Count > MaxBatchItems)
+            return JobsApi.Invalid(new() { ["items"] = [$"has {items.Count} items; at most {MaxBatchItems} are allowed in one batch."] });
+        if (TemplateIdOf(body) is not { } templateId)
+            return JobsApi.Invalid(MissingTemplateId());
+        if (await FindTemplateAsync(templateId, http, db) is not { } template)
             return JobsApi.NotFound("template job", templateId);
 
-        var job = JsonNode.Parse(stored)!.AsObject();
+        errors = [];
+        var newJobs = new List<NewJob>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not JsonObject item)
+                errors[$"items[{i}]"] = ["must be an object."];
+            else
+                newJobs.Add(Instantiate(template, item, $"items[{i}].", options.Value, voices, presenters, hostedIds, errors));
+        }
+        if (errors.Count > 0)
+            return JobsApi.Invalid(errors);
+        var created = await jobs.CreateManyAsync(http.Workspace().Id, newJobs, http.RequestAborted);
+        signal.Notify();
+        return TypedResults.Ok(new CreatedBatch([.. created.Select(j => new CreatedJob(j.Id, j.VideoId))]));
+    }
+
+    public const int MaxBatchItems = 10_000;
+
+    /// <summary><c>templateJobId</c>, or <c>templateId</c> as some clients name it.</summary>
+    private static string? TemplateIdOf(JsonObject body) =>
+        (body["templateJobId"] ?? body["templateId"]) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static Dictionary<string, string[]> MissingTemplateId() =>
+        new() { ["templateJobId"] = ["is required: the id returned by POST /video-generation-jobs/templates."] };
+
+    /// <summary>The saved template's job body, or null when the caller's workspace has no such template.</summary>
+    private static Task<string?> FindTemplateAsync(string templateId, HttpContext http, Db db) =>
+        db.QuerySingleOrDefaultAsync<string>(
+            "SELECT request FROM templates WHERE id = @templateId AND workspace_id = @workspaceId",
+            new { templateId, workspaceId = http.Workspace().Id }, http.RequestAborted);
+
+    /// <summary>
+    /// The job one run of a template makes: the template with the run's variables merged in (the run's win), its
+    /// callback URL and payload, validated like any job. Problems go to <paramref name="errors"/> under
+    /// <paramref name="prefix"/> (<c>items[3].</c> in a batch).
+    /// </summary>
+    private static NewJob Instantiate(string template, JsonObject run, string prefix, ReelgenOptions options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds, Dictionary<string, string[]> errors)
+    {
+        var job = JsonNode.Parse(template)!.AsObject();
         if (job["dynamicVariables"] is not JsonObject variables)
             job["dynamicVariables"] = variables = [];
-        foreach (var (key, value) in body["dynamicVariables"] as JsonObject ?? [])
+        foreach (var (key, value) in run["dynamicVariables"] as JsonObject ?? [])
             variables[key] = value?.DeepClone();
-        if ((body["callbackUrl"] ?? body["callback"]) is { } callback)
+        if ((run["callbackUrl"] ?? run["callback"]) is { } callback)
             job["callback"] = callback.DeepClone();
-        if (body["callbackPayload"] is { } payload)
+        if (run["callbackPayload"] is { } payload)
             job["callbackPayload"] = payload.DeepClone();
 
         VideoGenerationJobRequest request;
@@ -80,15 +156,15 @@ public static class TemplatesApi
         }
         catch (JsonException ex)
         {
-            return JobsApi.Invalid(new() { [ex.Path is { Length: > 2 } p ? p[2..] : "body"] = ["has the wrong type."] });
+            errors[prefix + (ex.Path is { Length: > 2 } p ? p[2..] : "body")] = ["has the wrong type."];
+            return new NewJob("", null, []);
         }
-        errors = Validator(voices, presenters, requireValues: true).Validate(request);
-        CallbackRules.Validate(request.Callback, body.ContainsKey("callbackUrl") ? "callbackUrl" : "callback", job["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
-        if (errors.Count > 0)
-            return JobsApi.Invalid(errors);
-        var created = await jobs.CreateAsync(http.Workspace().Id, job.ToJsonString(), request.Callback, http.RequestAborted);
-        signal.Notify();
-        return TypedResults.Ok(new CreatedJob(created.Id, created.VideoId));
+        var warnings = hostedIds.StandIn(request);
+        var found = Validator(voices, presenters, requireValues: true).Validate(request);
+        CallbackRules.Validate(request.Callback, run.ContainsKey("callbackUrl") ? "callbackUrl" : "callback", job["callbackPayload"], options.Network.AllowPrivateAddresses, found);
+        foreach (var (path, messages) in found)
+            errors[prefix + path] = messages;
+        return new NewJob(job.ToJsonString(), request.Callback, warnings);
     }
 
     internal static CreativeValidator Validator(VoiceCatalog voices, PresenterCatalog presenters, bool requireValues) => new()

@@ -36,6 +36,18 @@ public sealed class LocalVideoStorage : VideoStorage
             info.FullName, contentType, downloadName, info.LastWriteTimeUtc, etag, enableRangeProcessing: true));
     }
 
+    public override async Task<string?> ReadTextAsync(string fileKey, string extension, CancellationToken ct)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(PathFor(fileKey, extension), ct);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public override Task DeleteAsync(string fileKey, CancellationToken ct)
     {
         foreach (var extension in FileExtensions)

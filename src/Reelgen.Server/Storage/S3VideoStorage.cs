@@ -153,6 +153,20 @@ public sealed class S3VideoStorage : VideoStorage, IDisposable
             enableRangeProcessing: true);
     }
 
+    public override async Task<string?> ReadTextAsync(string fileKey, string extension, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _s3.GetObjectAsync(Bucket, fileKey + extension, ct);
+            using var reader = new StreamReader(response.ResponseStream);
+            return await reader.ReadToEndAsync(ct);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public override async Task DeleteAsync(string fileKey, CancellationToken ct)
     {
         var request = new DeleteObjectsRequest { BucketName = Bucket, Quiet = true };

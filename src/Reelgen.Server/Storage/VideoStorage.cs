@@ -31,6 +31,9 @@ public abstract class VideoStorage
     /// </summary>
     public abstract Task<IResult?> ServeAsync(string fileKey, string extension, string contentType, string? downloadName, CancellationToken ct);
 
+    /// <summary>A small text file (captions) as a string, or null when it is missing.</summary>
+    public abstract Task<string?> ReadTextAsync(string fileKey, string extension, CancellationToken ct);
+
     /// <summary>Removes every file of the video; missing ones are not an error.</summary>
     public abstract Task DeleteAsync(string fileKey, CancellationToken ct);
 }

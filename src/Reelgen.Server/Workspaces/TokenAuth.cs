@@ -20,12 +20,14 @@ public static class TokenAuth
             if (workspace is null)
             {
                 http.Response.Headers.WWWAuthenticate = "Bearer";
+                var detail = token is null
+                    ? "Send your API token as 'Authorization: Bearer <token>' or 'authorizationtoken: <token>'."
+                    : "The API token is not valid.";
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "Unauthorized",
-                    detail: token is null
-                        ? "Send your API token as 'Authorization: Bearer <token>' or 'authorizationtoken: <token>'."
-                        : "The API token is not valid.");
+                    detail: detail,
+                    extensions: new Dictionary<string, object?> { ["message"] = detail });
             }
             http.Items[WorkspaceKey] = workspace;
             return await next(context);

@@ -29,7 +29,7 @@ public static class CallbackApps
     public static async Task<JobRow> InsertJobAsync(this ReelgenApp app, JsonObject request)
     {
         var workspace = await app.Services.GetRequiredService<WorkspaceStore>().FindByNameAsync("default", CancellationToken.None);
-        var job = await app.Services.GetRequiredService<JobStore>().CreateAsync(workspace!.Id, request.ToJsonString(), (string?)request["callback"], CancellationToken.None);
+        var job = await app.Services.GetRequiredService<JobStore>().CreateAsync(workspace!.Id, request.ToJsonString(), (string?)request["callback"], null, CancellationToken.None);
         app.Services.GetRequiredService<WorkSignal>().Notify();
         return job;
     }

@@ -45,4 +45,19 @@ public static class Probe
         var stream = JsonNode.Parse(output)!["streams"]!.AsArray().Single()!;
         return ((string?)stream["codec_name"], (int?)stream["width"] ?? 0, (int?)stream["height"] ?? 0);
     }
+
+    /// <summary>The mean level of the whole audio track in dB (ffmpeg volumedetect); silence is -91 dB or -inf.</summary>
+    public static async Task<double> MeanVolumeAsync(string path)
+    {
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-v", "info", "-nostats", "-i", path, "-vn", "-af", "volumedetect", "-f", "null", "-" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var errors = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var at = errors.IndexOf("mean_volume:", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"volumedetect found no audio in {path}: {errors}");
+        var value = errors[(at + "mean_volume:".Length)..].Split(" dB", 2)[0].Trim();
+        return value == "-inf" ? double.NegativeInfinity : double.Parse(value, CultureInfo.InvariantCulture);
+    }
 }

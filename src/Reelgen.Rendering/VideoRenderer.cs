@@ -54,7 +54,7 @@ public sealed partial class VideoRenderer
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists, FontExists = FontCatalog.Exists }.Validate(creative, variables);
+        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists, FontExists = FontCatalog.Exists, Limits = _options.Limits }.Validate(creative, variables);
         if (errors.Count > 0)
             throw new RenderException("the creative is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var resolved = DynamicVariables.Apply(creative, variables);
@@ -63,6 +63,9 @@ public sealed partial class VideoRenderer
 
         var media = await PrepareMediaAsync(resolved, workDirectory, progress, cancellationToken);
         var timeline = TimelinePlanner.Plan(resolved, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null);
+        // The request showed only the explicit durations; with speech and clips measured, the whole length is known.
+        if (timeline.DurationMs > _options.Limits.MaxVideoSeconds * 1000.0)
+            throw new RenderException($"the video would last {timeline.DurationMs / 1000:0.#} s, more than the {_options.Limits.MaxVideoSeconds} s allowed");
         var plan = CompositionPlanner.Plan(timeline);
         await SampleKeyColoursAsync(plan, media, cancellationToken);
 
@@ -152,7 +155,7 @@ public sealed partial class VideoRenderer
                     TrackTypes.Video => () => FetchAsync(fetcher, downloads, track.VideoUrl!, MediaKind.Video, $"{label}: videoUrl", cancellationToken),
                     TrackTypes.Audio => () => FetchAsync(fetcher, downloads, track.AudioUrl!, MediaKind.Audio, $"{label}: audioUrl", cancellationToken),
                     TrackTypes.Text when track.Style?.FontUrl is { } fontUrl => () => FetchAsync(fetcher, downloads, fontUrl, MediaKind.Font, $"{label}: style.fontUrl", cancellationToken),
-                    TrackTypes.Actor => () => SpeakAsync(_speech, speakers, _presenters, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, cancellationToken),
+                    TrackTypes.Actor => () => SpeakAsync(_speech, speakers, _presenters, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, _options.Limits.MaxVideoSeconds, cancellationToken),
                     _ => null,
                 };
                 if (job is null)
@@ -195,7 +198,7 @@ public sealed partial class VideoRenderer
         }
     }
 
-    private static async Task<TrackMedia> SpeakAsync(SpeechSynthesizer speech, SemaphoreSlim gate, PresenterCatalog presenters, Track track, string wavPath, string label, CancellationToken ct)
+    private static async Task<TrackMedia> SpeakAsync(SpeechSynthesizer speech, SemaphoreSlim gate, PresenterCatalog presenters, Track track, string wavPath, string label, int maxSeconds, CancellationToken ct)
     {
         var voice = track.SpeakerId ?? presenters.Find(track.Actor ?? "")?.DefaultVoice
             ?? throw new RenderException($"{label}: actor '{track.Actor}' is not known");
@@ -203,6 +206,8 @@ public sealed partial class VideoRenderer
         try
         {
             var spoken = await speech.SpeakAsync(track.Text ?? "", voice, wavPath, ct);
+            if (spoken.DurationMs > maxSeconds * 1000.0)
+                throw new RenderException($"the script takes {spoken.DurationMs / 1000:0.#} s to say, more than the {maxSeconds} s a whole video may last");
             return new TrackMedia(wavPath, new MediaInfo(spoken.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: spoken);
         }
         catch (RenderException ex)

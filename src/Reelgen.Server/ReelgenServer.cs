@@ -113,9 +113,13 @@ public static class ReelgenServer
                 if (string.IsNullOrEmpty(o.PublicBaseUrl))
                     o.PublicBaseUrl = DefaultPublicBaseUrl(configuration["urls"] ?? configuration["ASPNETCORE_URLS"]);
             });
-        // Asset URLs follow the one network setting that also governs callbacks.
+        // Asset URLs follow the one network setting that also governs callbacks; the renderer checks the same limits as the API.
         services.AddSettings<RenderOptions>(RenderSection)
-            .PostConfigure<IOptions<ReelgenOptions>>((r, o) => r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses);
+            .PostConfigure<IOptions<ReelgenOptions>>((r, o) =>
+            {
+                r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses;
+                r.Limits = o.Value.Limits;
+            });
         // Clients written for the hosted service read an error as `message`: every problem body carries one.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
@@ -178,6 +182,7 @@ public static class ReelgenServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
         app.MapHealth();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))

@@ -18,7 +18,7 @@ public sealed class LeaseRescueTests
         await using var db = await StoreDatabase.CreateAsync(provider);
         var jobs = new JobStore(db.Db, time);
         var workspace = await new WorkspaceStore(db.Db, time, new MemoryCache(new MemoryCacheOptions())).EnsureAsync("w", null, default);
-        var job = await jobs.CreateAsync(workspace.Id, "{}", null, default);
+        var job = await jobs.CreateAsync(workspace.Id, "{}", null, null, default);
         // A worker claims the job and dies: nothing renews its 30 s lease.
         await jobs.ClaimAsync("gone", TimeSpan.FromSeconds(30), default);
         var options = Options.Create(new ReelgenOptions { Worker = { RescueInterval = TimeSpan.FromSeconds(5) } });

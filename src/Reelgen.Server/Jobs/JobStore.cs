@@ -27,6 +27,15 @@ public sealed class JobRow
     public long UpdatedAt { get; set; }
 }
 
+/// <summary>What changes on a job after it is queued; the rest of its record never does.</summary>
+public sealed class JobState
+{
+    public string Status { get; set; } = "";
+    public long Progress { get; set; }
+    public string? Error { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
 /// <summary>A job to queue: the request as it will be stored, its callback URL and its warnings.</summary>
 public sealed record NewJob(string Request, string? CallbackUrl, IReadOnlyList<string> Warnings);
 
@@ -130,6 +139,10 @@ public sealed class JobStore(Db db, TimeProvider time)
 
     public Task<JobRow?> FindAsync(string workspaceId, string jobId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<JobRow>($"SELECT {Columns} FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, ct);
+
+    /// <summary>The job's changing columns only: a poll reads these and keeps the rest (see <see cref="JobResponses"/>).</summary>
+    public Task<JobState?> FindStateAsync(string workspaceId, string jobId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<JobState>("SELECT status, progress, error, updated_at FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, ct);
 
     public Task<JobRow?> FindByVideoAsync(string workspaceId, string videoId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<JobRow>($"SELECT {Columns} FROM jobs WHERE video_id = @videoId AND workspace_id = @workspaceId", new { videoId, workspaceId }, ct);

@@ -115,7 +115,11 @@ public static class ReelgenServer
             });
         // Asset URLs follow the one network setting that also governs callbacks.
         services.AddSettings<RenderOptions>(RenderSection)
-            .PostConfigure<IOptions<ReelgenOptions>>((r, o) => r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses);
+            .PostConfigure<IOptions<ReelgenOptions>>((r, o) =>
+            {
+                r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses;
+                r.CacheDirectory ??= Path.Combine(o.Value.DataDirectory, "cache");
+            });
         // Clients written for the hosted service read an error as `message`: every problem body carries one.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
@@ -128,6 +132,7 @@ public static class ReelgenServer
         services.AddSingleton<Db>();
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobResponses>();
         services.AddSingleton<VideoStore>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();

@@ -183,6 +183,12 @@ public sealed record Voice
 
     /// <summary><c>Male</c> or <c>Female</c>.</summary>
     public string? Gender { get; init; }
+
+    /// <summary>The speech engine that speaks it: <c>rhvoice</c> or <c>espeak-ng</c>.</summary>
+    public string? Engine { get; init; }
+
+    /// <summary>The address of a short WAV clip of the voice (no token needed).</summary>
+    public string? Sample { get; init; }
 }
 
 /// <summary>The body of <c>POST /video-generation-jobs/template-jobs</c>: render a saved template with new values.</summary>

@@ -9,11 +9,8 @@ public static class CreativeRules
     public const int MaxFps = 60;
     public const int MaxLongSide = 3840;
     public const int MaxShortSide = 2160;
-    public const int MaxScenes = 500;
-    public const int MaxTracksPerScene = 100;
     public const double MaxSceneMs = 60 * 60 * 1000;
     public const double MaxVolume = 4;
-    public const int MaxTextLength = 20_000;
     public const string DefaultBackground = "#000000";
 
     /// <summary>How an image or clip fills its box; the first is the default.</summary>

@@ -19,6 +19,9 @@ public sealed class CreativeValidator
     /// <summary>Installed font families (case-insensitive); null accepts any.</summary>
     public Func<string, bool>? FontExists { get; init; }
 
+    /// <summary>How much one job may ask for.</summary>
+    public JobLimits Limits { get; init; } = new();
+
     /// <summary>False for templates, whose variables get their values only when the template is run.</summary>
     public bool RequireVariableValues { get; init; } = true;
 
@@ -54,11 +57,21 @@ public sealed class CreativeValidator
 
     private void ValidateVariables(Dictionary<string, JsonElement>? variables, string path)
     {
+        long total = 0;
         foreach (var (key, value) in variables ?? [])
         {
             if (!DynamicVariables.IsScalar(value))
+            {
                 Add($"{path}.{key}", "must be a string, number or boolean.");
+                continue;
+            }
+            var length = DynamicVariables.AsText(value).Length;
+            total += key.Length + length;
+            if (length > Limits.MaxVariableCharacters)
+                Add($"{path}.{key}", $"is {length} characters; a variable's value is at most {Limits.MaxVariableCharacters}.");
         }
+        if (total > Limits.MaxVariablesCharacters)
+            Add(path, $"holds {total} characters of names and values; at most {Limits.MaxVariablesCharacters} are allowed.");
     }
 
     private void ValidateCreative(VideoCreative creative, string path, IReadOnlyDictionary<string, JsonElement> variables)
@@ -88,8 +101,18 @@ public sealed class CreativeValidator
             Add($"{path}.scenes", "needs at least one scene.");
             return;
         }
-        if (scenes.Count > CreativeRules.MaxScenes)
-            Add($"{path}.scenes", $"has {scenes.Count} scenes; at most {CreativeRules.MaxScenes} are allowed.");
+        if (scenes.Count > Limits.MaxScenes)
+        {
+            // Reported alone: checking thousands of scenes would only repeat the point at length.
+            Add($"{path}.scenes", $"has {scenes.Count} scenes; at most {Limits.MaxScenes} are allowed.");
+            return;
+        }
+        var tracks = scenes.Sum(s => s?.Tracks?.Count ?? 0);
+        if (tracks > Limits.MaxTracks)
+        {
+            Add($"{path}.scenes", $"has {tracks} tracks in all; at most {Limits.MaxTracks} are allowed in one job.");
+            return;
+        }
         for (var i = 0; i < scenes.Count; i++)
         {
             if (scenes[i] is null)
@@ -97,6 +120,25 @@ public sealed class CreativeValidator
             else
                 ValidateScene(scenes[i], $"{path}.scenes[{i}]", i, variables);
         }
+        // What the request alone says about the length (explicit durations); media can only make it longer, and the
+        // render checks the rest once it knows them.
+        var knownSeconds = scenes.Sum(s => s is null ? 0 : KnownLengthMs(s)) / 1000;
+        if (knownSeconds > Limits.MaxVideoSeconds)
+            Add($"{path}.scenes", $"the scenes last at least {knownSeconds:0.###} s; a video is at most {Limits.MaxVideoSeconds} s long.");
+    }
+
+    /// <summary>A scene's length as far as the request shows it: its duration, or that of the track that sets it; 0 when only media will tell.</summary>
+    private static double KnownLengthMs(Scene scene)
+    {
+        if (scene.Duration is { } d)
+            return double.IsFinite(d) ? Math.Max(0, d) : 0;
+        var tracks = scene.Tracks?.Where(t => t is not null).ToList() ?? [];
+        var track = scene.IntrinsicDurationTrackReference is { } reference
+            ? tracks.FirstOrDefault(t => t.ReferenceId == reference)
+            : tracks.FirstOrDefault(t => t.Duration is not null || CreativeRules.HasIntrinsicDuration(t));
+        if (track?.Duration is not { } own || !double.IsFinite(own))
+            return 0;
+        return Math.Max(0, (track.StartTimeGap ?? 0) + own + (track.EndTimeGap ?? 0));
     }
 
     private void ValidateScene(Scene scene, string path, int index, IReadOnlyDictionary<string, JsonElement> variables)
@@ -110,8 +152,11 @@ public sealed class CreativeValidator
             Add($"{path}.tracks", "is required (it may be empty when the scene has a duration).");
             return;
         }
-        if (scene.Tracks.Count > CreativeRules.MaxTracksPerScene)
-            Add($"{path}.tracks", $"at most {CreativeRules.MaxTracksPerScene} tracks per scene.");
+        if (scene.Tracks.Count > Limits.MaxTracksPerScene)
+        {
+            Add($"{path}.tracks", $"has {scene.Tracks.Count} tracks; at most {Limits.MaxTracksPerScene} are allowed in one scene.");
+            return;
+        }
         for (var i = 0; i < scene.Tracks.Count; i++)
         {
             if (scene.Tracks[i] is null)
@@ -240,11 +285,17 @@ public sealed class CreativeValidator
             Add(path, "is required.");
             return;
         }
-        if (text.Length > CreativeRules.MaxTextLength)
-            Add(path, $"is at most {CreativeRules.MaxTextLength} characters.");
+        if (text.Length > Limits.MaxTextCharacters)
+        {
+            Add(path, $"is {text.Length} characters; at most {Limits.MaxTextCharacters} are allowed.");
+            return;
+        }
         var missing = RequireVariableValues ? DynamicVariables.TokensIn(text).Where(n => !variables.ContainsKey(n)).Distinct().ToList() : [];
         if (missing.Count > 0)
             Add(path, $"uses {DynamicVariables.Describe(missing)} but dynamicVariables has no value for {(missing.Count == 1 ? "it" : "them")} (write {{{{ and }}}} for literal braces).");
+        // The limit holds for the text as it will be spoken or drawn: short tokens must not expand past it.
+        else if (RequireVariableValues && DynamicVariables.SubstitutedLength(text, variables) is var filled && filled > Limits.MaxTextCharacters)
+            Add(path, $"is {filled} characters once its variables are filled in; at most {Limits.MaxTextCharacters} are allowed.");
     }
 
     private void CheckStyle(TextStyle style, string path)

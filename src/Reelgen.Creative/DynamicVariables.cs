@@ -41,6 +41,20 @@ public static partial class DynamicVariables
                 : throw new KeyNotFoundException($"dynamic variable '{m.Groups[1].Value}' has no value"),
         });
 
+    /// <summary>The length <see cref="Substitute"/> would give, counted without building the text (a missing value counts as its token).</summary>
+    public static long SubstitutedLength(string text, IReadOnlyDictionary<string, JsonElement> values)
+    {
+        long length = text.Length;
+        foreach (Match m in TokenPattern().Matches(text))
+        {
+            if (!m.Groups[1].Success)
+                length -= 1;
+            else if (values.TryGetValue(m.Groups[1].Value, out var value))
+                length += AsText(value).Length - m.Length;
+        }
+        return length;
+    }
+
     /// <summary>Strings as they are; numbers and booleans as written in JSON.</summary>
     public static string AsText(JsonElement value) => value.ValueKind switch
     {

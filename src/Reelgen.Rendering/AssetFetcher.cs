@@ -62,8 +62,16 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         }
         if (kind is MediaKind.Image or MediaKind.Video && (!info.HasVideo || info.Width <= 0 || info.Height <= 0))
             throw new RenderException($"{label} {Shorten(url)} has no picture in it");
-        if (kind == MediaKind.Image && (long)info.Width * info.Height > options.MaxImagePixels)
-            throw new RenderException($"{label} {Shorten(url)} is {info.Width}x{info.Height}, more than the {options.MaxImagePixels / 1_000_000} megapixels allowed");
+        // Sizes come from the header (pictures) or ffprobe (clips), before anything decodes a frame.
+        var limits = options.Limits;
+        if (kind == MediaKind.Image && (long)info.Width * info.Height > limits.MaxImagePixels)
+            throw new RenderException($"{label} {Shorten(url)} is {info.Width}x{info.Height}, more than the {Megapixels(limits.MaxImagePixels)} megapixels allowed for a picture");
+        if (kind == MediaKind.Video && (long)info.Width * info.Height > limits.MaxVideoInputPixels)
+            throw new RenderException($"{label} {Shorten(url)} is {info.Width}x{info.Height}, more than the {Megapixels(limits.MaxVideoInputPixels)} megapixels allowed for a video frame");
+        if (kind == MediaKind.Video && info.Fps > limits.MaxVideoInputFps)
+            throw new RenderException($"{label} {Shorten(url)} runs at {info.Fps:0.##} frames a second, more than the {limits.MaxVideoInputFps:0.##} allowed");
+        if (kind is MediaKind.Video or MediaKind.Audio && info.DurationMs > limits.MaxMediaInputSeconds * 1000.0)
+            throw new RenderException($"{label} {Shorten(url)} lasts {info.DurationMs / 1000:0.#} s, more than the {limits.MaxMediaInputSeconds} s allowed for a clip or sound");
         if (kind == MediaKind.Audio && !info.HasAudio)
             throw new RenderException($"{label} {Shorten(url)} has no sound in it");
         if (kind != MediaKind.Image && info.DurationMs <= 0)
@@ -184,6 +192,8 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         }
         return ex.InnerException?.Message ?? ex.Message;
     }
+
+    private static string Megapixels(long pixels) => (pixels / 1e6).ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB");
 

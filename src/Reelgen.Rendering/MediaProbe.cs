@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Reelgen.Rendering;
 
 /// <summary>What ffprobe found in a local file.</summary>
-internal sealed record MediaInfo(double DurationMs, bool HasVideo, bool HasAudio, int Width, int Height);
+internal sealed record MediaInfo(double DurationMs, bool HasVideo, bool HasAudio, int Width, int Height, double Fps = 0);
 
 /// <summary>
 /// Runs ffprobe on local files only: the demuxer named by the file's extension (<see cref="MediaSniffer.InputOptions"/>)
@@ -34,6 +34,7 @@ internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout, TimeProvi
             duration = ParseSeconds(d);
         bool hasVideo = false, hasAudio = false;
         int width = 0, height = 0;
+        double fps = 0;
         double streamDuration = 0;
         if (root.TryGetProperty("streams", out var streams))
         {
@@ -46,6 +47,7 @@ internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout, TimeProvi
                     hasVideo = true;
                     width = s.TryGetProperty("width", out var w) ? w.GetInt32() : 0;
                     height = s.TryGetProperty("height", out var h) ? h.GetInt32() : 0;
+                    fps = FrameRate(s);
                 }
                 else if (type == "audio")
                 {
@@ -57,7 +59,22 @@ internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout, TimeProvi
         }
         if (duration <= 0)
             duration = streamDuration;
-        return new MediaInfo(duration * 1000, hasVideo, hasAudio, width, height);
+        return new MediaInfo(duration * 1000, hasVideo, hasAudio, width, height, fps);
+    }
+
+    /// <summary>The stream's frame rate ("30000/1001"): the average when ffprobe knows it, else the base rate; 0 when neither.</summary>
+    private static double FrameRate(JsonElement stream)
+    {
+        foreach (var name in new[] { "avg_frame_rate", "r_frame_rate" })
+        {
+            if (stream.TryGetProperty(name, out var rate) && rate.GetString()?.Split('/') is [var n, var d]
+                && double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var num)
+                && double.TryParse(d, NumberStyles.Float, CultureInfo.InvariantCulture, out var den) && num > 0 && den > 0)
+            {
+                return num / den;
+            }
+        }
+        return 0;
     }
 
     private static double ParseSeconds(JsonElement e) =>

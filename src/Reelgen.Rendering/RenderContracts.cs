@@ -71,9 +71,11 @@ public sealed class RenderOptions
     [Range(1, long.MaxValue, ErrorMessage = "must be at least 1.")]
     public long MaxAssetBytes { get; set; } = 500L * 1024 * 1024;
 
-    /// <summary>Largest picture accepted, in pixels (width times height), so a small file cannot expand into gigabytes.</summary>
-    [Range(1, long.MaxValue, ErrorMessage = "must be at least 1.")]
-    public long MaxImagePixels { get; set; } = 100_000_000;
+    /// <summary>
+    /// How much one job may ask for: the render checks what only the media shows (a clip's size, frame rate and
+    /// length, a picture's size, how long speech lasts, the whole video's length). The server sets it from <c>Reelgen:Limits</c>.
+    /// </summary>
+    public JobLimits Limits { get; set; } = new();
 
     /// <summary>Time allowed to open a connection for an asset.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = Positive)]

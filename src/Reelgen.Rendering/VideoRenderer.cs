@@ -58,7 +58,7 @@ public sealed partial class VideoRenderer
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists, FontExists = FontCatalog.Exists }.Validate(creative, variables);
+        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists, FontExists = FontCatalog.Exists, Limits = _options.Limits }.Validate(creative, variables);
         if (errors.Count > 0)
             throw new RenderException("the creative is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var resolved = DynamicVariables.Apply(creative, variables);
@@ -68,6 +68,9 @@ public sealed partial class VideoRenderer
         var speechReused = new StrongBox<int>();
         var media = await PrepareMediaAsync(resolved, workDirectory, speechReused, progress, cancellationToken);
         var timeline = TimelinePlanner.Plan(resolved, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null);
+        // The request showed only the explicit durations; with speech and clips measured, the whole length is known.
+        if (timeline.DurationMs > _options.Limits.MaxVideoSeconds * 1000.0)
+            throw new RenderException($"the video would last {timeline.DurationMs / 1000:0.#} s, more than the {_options.Limits.MaxVideoSeconds} s allowed");
         var plan = CompositionPlanner.Plan(timeline);
         await SampleKeyColoursAsync(plan, media, cancellationToken);
 
@@ -210,36 +213,45 @@ public sealed partial class VideoRenderer
         var text = track.Text ?? "";
         // Speech is deterministic, so a script spoken before in the same voice is copied, not spoken again.
         var key = _speechCache is not null && _voices.Find(voice) is { } choice ? SpeechCache.Key(choice.Engine.Name, choice.Voice, voice, text) : null;
-        if (key is not null && await _speechCache!.TryGetAsync(key, wavPath, ct) is { } cached)
+        var spoken = key is null ? null : await _speechCache!.TryGetAsync(key, wavPath, ct);
+        if (spoken is not null)
         {
             Interlocked.Increment(ref reused.Value);
-            return new TrackMedia(wavPath, new MediaInfo(cached.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: cached);
         }
-        await gate.WaitAsync(ct);
+        else
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                spoken = await _speech.SpeakAsync(text, voice, wavPath, ct);
+            }
+            catch (RenderException ex)
+            {
+                throw new RenderException($"{label}: {ex.Message}", ex);
+            }
+            finally
+            {
+                gate.Release();
+            }
+            if (key is not null)
+                await KeepSpeechAsync(key, spoken, ct);
+        }
+        var maxSeconds = _options.Limits.MaxVideoSeconds;
+        if (spoken.DurationMs > maxSeconds * 1000.0)
+            throw new RenderException($"{label}: the script takes {spoken.DurationMs / 1000:0.#} s to say, more than the {maxSeconds} s a whole video may last");
+        return new TrackMedia(wavPath, new MediaInfo(spoken.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: spoken);
+    }
+
+    private async Task KeepSpeechAsync(string key, SpeechTimings spoken, CancellationToken ct)
+    {
         try
         {
-            var spoken = await _speech.SpeakAsync(text, voice, wavPath, ct);
-            if (key is not null)
-            {
-                try
-                {
-                    await _speechCache!.StoreAsync(key, spoken, ct);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // A full or read-only cache costs the next render its reuse, never this render its video.
-                    LogSpeechCacheWriteFailed(_logger, ex);
-                }
-            }
-            return new TrackMedia(wavPath, new MediaInfo(spoken.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: spoken);
+            await _speechCache!.StoreAsync(key, spoken, ct);
         }
-        catch (RenderException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RenderException($"{label}: {ex.Message}", ex);
-        }
-        finally
-        {
-            gate.Release();
+            // A full or read-only cache costs the next render its reuse, never this render its video.
+            LogSpeechCacheWriteFailed(_logger, ex);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Reelgen.Creative;
 
 namespace Reelgen.Server;
 
@@ -40,6 +41,10 @@ public sealed class ReelgenOptions : IValidatableObject
 
     [ValidateObjectMembers]
     public WorkerOptions Worker { get; set; } = new();
+
+    /// <summary>How much one job may ask for (<c>Reelgen__Limits__X</c>).</summary>
+    [ValidateObjectMembers]
+    public JobLimits Limits { get; set; } = new();
 
     public CompatibilityOptions Compatibility { get; set; } = new();
 

@@ -113,12 +113,13 @@ public static class ReelgenServer
                 if (string.IsNullOrEmpty(o.PublicBaseUrl))
                     o.PublicBaseUrl = DefaultPublicBaseUrl(configuration["urls"] ?? configuration["ASPNETCORE_URLS"]);
             });
-        // Asset URLs follow the one network setting that also governs callbacks.
+        // Asset URLs follow the one network setting that also governs callbacks; the renderer checks the same limits as the API.
         services.AddSettings<RenderOptions>(RenderSection)
             .PostConfigure<IOptions<ReelgenOptions>>((r, o) =>
             {
                 r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses;
                 r.CacheDirectory ??= Path.Combine(o.Value.DataDirectory, "cache");
+                r.Limits = o.Value.Limits;
             });
         // Clients written for the hosted service read an error as `message`: every problem body carries one.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -138,6 +139,7 @@ public static class ReelgenServer
         services.AddSingleton<RunningRenders>();
         services.AddSingleton<VoiceCatalog>();
         services.AddPresenters();
+        services.AddVoiceSamples();
         services.AddSingleton<HostedIds>();
         services.AddHostedService<CompatibilityCheck>();
         services.AddSingleton(sp => new VideoRenderer(
@@ -182,6 +184,7 @@ public static class ReelgenServer
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
         app.MapHealth();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
@@ -198,6 +201,7 @@ public static class ReelgenServer
         }
         app.MapPublicFiles();
         app.MapPresenterPreviews();
+        app.MapVoiceSamples();
         app.MapSharePage();
         return app;
     }

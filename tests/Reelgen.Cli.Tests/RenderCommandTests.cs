@@ -65,6 +65,38 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Custom_presenters_of_a_folder_render_and_a_broken_one_is_named()
+    {
+        // "dana": the built-in karen's parts under another name; "broken": a manifest and nothing else.
+        var presenters = Path.Combine(_dir, "presenters");
+        var dana = Directory.CreateDirectory(Path.Combine(presenters, "dana")).FullName;
+        var assembly = typeof(Reelgen.Rendering.PresenterCatalog).Assembly;
+        foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith("Presenters/karen/", StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var file = File.Create(Path.Combine(dana, resource["Presenters/karen/".Length..]));
+            stream.CopyTo(file);
+        }
+        var manifest = Path.Combine(dana, "presenter.json");
+        File.WriteAllText(manifest, """{ "gender": "Female", "defaultVoice": "en-gb", """ + File.ReadAllText(manifest).TrimStart()[1..]);
+        Directory.CreateDirectory(Path.Combine(presenters, "broken"));
+        File.WriteAllText(Path.Combine(presenters, "broken", "presenter.json"), "{}");
+        var creative = Cli.WriteJson(_dir, "dana.json", """
+            { "settings": { "videoSize": { "width": 320, "height": 240 } },
+              "scenes": [ { "tracks": [ { "type": "actor", "actor": "dana", "text": "Hi." } ] } ] }
+            """);
+
+        var without = await Cli.RunAsync("render", creative, "-o", Path.Combine(_dir, "none.mp4"), "--presenters", Path.Combine(_dir, "nowhere"));
+        var with = await Cli.RunAsync("render", creative, "-o", Path.Combine(_dir, "dana.mp4"), "--presenters", presenters);
+
+        Assert.Equal(2, without.ExitCode);
+        Assert.Contains("scenes[0].tracks[0].actor:", without.Output, StringComparison.Ordinal);
+        Assert.True(with.ExitCode == 0, with.Output);
+        Assert.Contains("Presenter 'broken' is not available", with.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_dir, "dana.mp4")));
+    }
+
+    [Fact]
     public async Task A_variable_given_on_the_command_line_fills_a_token()
     {
         var creative = Cli.WriteJson(_dir, "var.json", """

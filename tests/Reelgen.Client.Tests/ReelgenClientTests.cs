@@ -122,6 +122,8 @@ public sealed class ReelgenClientTests : IDisposable
         Assert.Equal("Ryan", ryan.DisplayName);
         Assert.Contains(voices, v => v.SpeakerId == ryan.DefaultVoice);
         Assert.All(voices, v => Assert.False(string.IsNullOrEmpty(v.Language)));
+        Assert.All(voices, v => Assert.Contains(v.Engine, new[] { "rhvoice", "espeak-ng" }));
+        Assert.All(voices, v => Assert.EndsWith("/sample.wav", v.Sample, StringComparison.Ordinal));
     }
 
     [Fact]

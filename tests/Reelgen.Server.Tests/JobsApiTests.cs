@@ -188,7 +188,7 @@ public sealed class JobsApiTests : IDisposable
     {
         var client = _app.V1Client();
         // Long enough to still be rendering when the DELETE arrives.
-        var (jobId, videoId) = await client.SubmitAsync(Creatives.ColourSlide(durationMs: 3_600_000, width: 640, height: 360));
+        var (jobId, videoId) = await client.SubmitAsync(Creatives.ColourSlide(durationMs: 1_200_000, width: 640, height: 360));
         await client.WaitForAsync(jobId, ["preprocessing", "preprocessing_finished", "generating"]);
         await Task.Delay(300);
 

@@ -27,6 +27,11 @@ public sealed class RenderCommand(IAnsiConsole console) : AsyncCommand<RenderCom
         [Description("A dynamic variable (repeatable); wins over the file's dynamicVariables.")]
         public string[] Variables { get; set; } = [];
 
+        /// <summary>The folder of custom presenters; default <c>presenters</c> in the data directory, as the server reads it.</summary>
+        [CommandOption("--presenters <DIR>")]
+        [Description("Custom presenters, one folder each. Default: presenters/ in Reelgen__DataDirectory (data).")]
+        public string? Presenters { get; set; }
+
         /// <summary>Let asset URLs reach private and loopback addresses (off by default, as on the server).</summary>
         [CommandOption("--allow-private-addresses")]
         [Description("Let image, video and audio URLs point at private or loopback addresses.")]
@@ -49,7 +54,10 @@ public sealed class RenderCommand(IAnsiConsole console) : AsyncCommand<RenderCom
             return ExitCodes.BadInput;
         }
         var voices = new VoiceCatalog();
-        using var presenters = new PresenterCatalog();
+        using var presenters = new PresenterCatalog(settings.Presenters
+            ?? Path.Combine(Environment.GetEnvironmentVariable("Reelgen__DataDirectory") ?? "data", "presenters"));
+        foreach (var problem in presenters.Problems)
+            console.MarkupLine($"[yellow]Presenter '{Markup.Escape(problem.Name)}' is not available:[/] {Markup.Escape(problem.File)}: {Markup.Escape(problem.Reason)}");
         var errors = new CreativeValidator { ActorExists = presenters.Exists, VoiceExists = voices.Exists, FontExists = FontCatalog.Exists }.Validate(request);
         if (errors.Count > 0)
         {

@@ -9,9 +9,9 @@ public sealed class VoicesCommand(IAnsiConsole console) : ServerCommand<ServerSe
     /// <inheritdoc />
     protected override async Task<int> RunAsync(ReelgenClient client, ServerSettings settings, CancellationToken cancellationToken)
     {
-        var table = new Table().AddColumns("speakerId", "name", "language", "gender");
+        var table = new Table().AddColumns("speakerId", "name", "language", "gender", "engine");
         foreach (var voice in await client.GetVoicesAsync(cancellationToken))
-            table.AddRow(Markup.Escape(voice.SpeakerId), Markup.Escape(voice.Name ?? ""), Markup.Escape(voice.Language ?? ""), Markup.Escape(voice.Gender ?? ""));
+            table.AddRow(Markup.Escape(voice.SpeakerId), Markup.Escape(voice.Name ?? ""), Markup.Escape(voice.Language ?? ""), Markup.Escape(voice.Gender ?? ""), Markup.Escape(voice.Engine ?? ""));
         Console.Write(table);
         return ExitCodes.Ok;
     }

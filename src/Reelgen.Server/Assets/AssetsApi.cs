@@ -16,6 +16,12 @@ public sealed record ActorAsset(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("preview_url")] string PreviewUrl);
 
+/// <summary>
+/// One voice of <c>GET /assets/voices</c>: the id to use as <c>speakerId</c>, the engine that speaks it, and the
+/// address of a short clip of it.
+/// </summary>
+public sealed record VoiceAsset(string SpeakerId, string Name, string Language, string Gender, string Engine, string Sample);
+
 /// <summary>One installed font family, usable as <c>style.fontFamily</c>.</summary>
 public sealed record FontAsset([property: JsonPropertyName("family")] string Family);
 
@@ -27,7 +33,8 @@ public static partial class AssetsApi
         var assets = api.MapGroup("/assets").WithTags("Assets");
         assets.MapGet("/actors", (PresenterCatalog presenters, IOptions<ReelgenOptions> options) => TypedResults.Ok(presenters.All.Select(p =>
             new ActorAsset(p.Name, p.DisplayName, p.Gender, p.DefaultVoice, "v1", p.Custom ? "Custom" : "Studio", PreviewUrl(options.Value.PublicBaseUrl, p.Name)))));
-        assets.MapGet("/voices", (VoiceCatalog voices) => TypedResults.Ok(voices.All));
+        assets.MapGet("/voices", (VoiceCatalog voices, IOptions<ReelgenOptions> options) => TypedResults.Ok(voices.All.Select(v =>
+            new VoiceAsset(v.SpeakerId, v.Name, v.Language, v.Gender, v.Engine, SampleUrl(options.Value, v.SpeakerId)))));
         assets.MapGet("/fonts", () => TypedResults.Ok(FontCatalog.Families.Select(f => new FontAsset(f))));
         return api;
     }
@@ -49,6 +56,26 @@ public static partial class AssetsApi
         return app;
     }
 
+    /// <summary>
+    /// A clip of each voice, public like a presenter's preview (no token): spoken on first request and kept under
+    /// <c>DataDirectory/voice-samples</c>, so every later request, from any process on the machine, only reads it.
+    /// </summary>
+    public static WebApplication MapVoiceSamples(this WebApplication app)
+    {
+        app.MapMethods("/voices/{speakerId}/sample.wav", [HttpMethods.Get, HttpMethods.Head],
+            async Task<Results<PhysicalFileHttpResult, NotFound>> (string speakerId, VoiceSamples samples, HttpContext http) =>
+            {
+                if (await samples.PathForAsync(speakerId, http.RequestAborted) is not { } path)
+                    return TypedResults.NotFound();
+                // The clip changes only when the voice's engine does (installing RHVoice renames it): a day is safe.
+                http.Response.Headers.CacheControl = "public, max-age=86400";
+                return TypedResults.PhysicalFile(Path.GetFullPath(path), "audio/wav", lastModified: File.GetLastWriteTimeUtc(path), enableRangeProcessing: true);
+            }).ExcludeFromDescription();
+        return app;
+    }
+
+    internal static string SampleUrl(ReelgenOptions options, string speakerId) => options.PublicUrl($"/voices/{Uri.EscapeDataString(speakerId)}/sample.wav");
+
     internal static string PreviewUrl(string? baseUrl, string name) => $"{baseUrl?.TrimEnd('/')}/presenters/{Uri.EscapeDataString(name)}/preview.png";
 
     /// <summary>Custom presenters come from <c>DataDirectory/presenters</c>; broken folders are logged when the service starts.</summary>
@@ -58,6 +85,12 @@ public static partial class AssetsApi
         services.AddHostedService<PresenterCheck>();
         return services;
     }
+
+    /// <summary>Voice samples are kept in <c>DataDirectory/voice-samples</c>.</summary>
+    public static IServiceCollection AddVoiceSamples(this IServiceCollection services) =>
+        services.AddSingleton(sp => new VoiceSamples(
+            sp.GetRequiredService<VoiceCatalog>(),
+            Path.Combine(sp.GetRequiredService<IOptions<ReelgenOptions>>().Value.DataDirectory, "voice-samples")));
 
     private sealed partial class PresenterCheck(PresenterCatalog presenters, ILogger<PresenterCheck> logger) : IHostedService
     {

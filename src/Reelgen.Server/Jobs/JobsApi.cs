@@ -40,7 +40,7 @@ public static class JobsApi
         {
             // The stored job stays as the client sent it; the worker makes the same substitutions again.
             warnings = hostedIds.StandIn(request!);
-            errors = TemplatesApi.Validator(voices, presenters, requireValues: true).Validate(request!);
+            errors = TemplatesApi.Validator(voices, presenters, options.Value.Limits, requireValues: true).Validate(request!);
             CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
         }
         if (errors.Count > 0)

@@ -41,13 +41,13 @@ public static class TemplatesApi
     }
 
     public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(
-        HttpContext http, Db db, TimeProvider time, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
+        HttpContext http, Db db, TimeProvider time, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         var (node, request, errors) = await JobsApi.ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
         // Stand-ins are chosen (and warned about) on each job made from the template, not on the template.
         if (errors is null)
             hostedIds.StandIn(request!);
-        errors ??= Validator(voices, presenters, requireValues: false).Validate(request!);
+        errors ??= Validator(voices, presenters, options.Value.Limits, requireValues: false).Validate(request!);
         if (errors.Count > 0)
             return JobsApi.Invalid(errors);
         var id = Guid.CreateVersion7().ToString();
@@ -160,15 +160,16 @@ public static class TemplatesApi
             return new NewJob("", null, []);
         }
         var warnings = hostedIds.StandIn(request);
-        var found = Validator(voices, presenters, requireValues: true).Validate(request);
+        var found = Validator(voices, presenters, options.Limits, requireValues: true).Validate(request);
         CallbackRules.Validate(request.Callback, run.ContainsKey("callbackUrl") ? "callbackUrl" : "callback", job["callbackPayload"], options.Network.AllowPrivateAddresses, found);
         foreach (var (path, messages) in found)
             errors[prefix + path] = messages;
         return new NewJob(job.ToJsonString(), request.Callback, warnings);
     }
 
-    internal static CreativeValidator Validator(VoiceCatalog voices, PresenterCatalog presenters, bool requireValues) => new()
+    internal static CreativeValidator Validator(VoiceCatalog voices, PresenterCatalog presenters, JobLimits limits, bool requireValues) => new()
     {
+        Limits = limits,
         ActorExists = presenters.Exists,
         VoiceExists = voices.Exists,
         FontExists = FontCatalog.Exists,

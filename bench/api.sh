@@ -13,7 +13,7 @@ base="http://127.0.0.1:$PORT"
 
 # 10,000 jobs in the store, written straight into SQLite (what the API would have written).
 body='{"videoCreative":{"settings":{"videoSize":{"width":320,"height":240}},"scenes":[{"duration":1000,"tracks":[{"type":"text","text":"bench"}]}]}}'
-curl -fs -X POST "$base/api/v1/video-generation-jobs" -H "Authorization: Bearer bench-token" -d "$body" >/dev/null
+curl -fs -X POST "$base/api/v1/video-generation-jobs" -H "Authorization: Bearer bench-token-0123456789abcdef0123456789" -d "$body" >/dev/null
 sqlite3 "$data/reelgen.db" <<SQL
 PRAGMA busy_timeout=10000;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9999)
@@ -26,13 +26,13 @@ ids=$(sqlite3 "$data/reelgen.db" "SELECT id FROM jobs ORDER BY random() LIMIT 20
 cat >"$data/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '$body'
-wrk.headers["Authorization"] = "Bearer bench-token"
+wrk.headers["Authorization"] = "Bearer bench-token-0123456789abcdef0123456789"
 wrk.headers["Content-Type"] = "application/json"
 LUA
 cat >"$data/get.lua" <<LUA
 local ids = {}
 for id in string.gmatch("$ids", "[^,]+") do ids[#ids + 1] = id end
-wrk.headers["Authorization"] = "Bearer bench-token"
+wrk.headers["Authorization"] = "Bearer bench-token-0123456789abcdef0123456789"
 request = function() return wrk.format("GET", "/api/v1/video-generation-jobs/" .. ids[math.random(#ids)]) end
 LUA
 

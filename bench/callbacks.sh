@@ -23,7 +23,7 @@ PY
 RECEIVER_PID=$!
 start_server "$PORT" "$data" Reelgen__Network__AllowPrivateAddresses=true
 base="http://127.0.0.1:$PORT/api/v1"
-auth="Authorization: Bearer bench-token"
+auth="Authorization: Bearer bench-token-0123456789abcdef0123456789"
 ids=()
 for i in $(seq 1 "$JOBS"); do
   body="{\"callback\":\"http://127.0.0.1:$RECEIVER_PORT/cb\",\"videoCreative\":{\"settings\":{\"videoSize\":{\"width\":160,\"height\":120}},\"scenes\":[{\"duration\":200,\"tracks\":[]}]}}"

@@ -41,7 +41,7 @@ def psql(sql):
 def start(role, port, schema, notify, log):
     env = dict(os.environ,
         ASPNETCORE_URLS=f"http://127.0.0.1:{port}", Reelgen__Roles=role, Reelgen__DataDirectory=f"{out}/{role}",
-        Reelgen__BootstrapToken="bench-token", Reelgen__PublicBaseUrl=f"http://127.0.0.1:{port}",
+        Reelgen__BootstrapToken="bench-token-0123456789abcdef0123456789", Reelgen__PublicBaseUrl=f"http://127.0.0.1:{port}",
         Reelgen__Network__AllowPrivateAddresses="true", Reelgen__Database__Provider="postgres",
         Reelgen__Database__ConnectionString=f"{postgres};Search Path={schema}", Reelgen__Database__Notify=notify,
         Logging__LogLevel__Default="Warning", **{"Logging__LogLevel__Reelgen.Server.Jobs.RenderWorker": "Information"},
@@ -57,7 +57,7 @@ def start(role, port, schema, notify, log):
 
 def call(method, url, body=None):
     request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": "Bearer bench-token", "Content-Type": "application/json"})
+        headers={"Authorization": "Bearer bench-token-0123456789abcdef0123456789", "Content-Type": "application/json"})
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read() or b"null")
 

@@ -67,6 +67,9 @@ public static class CliApp
         {
             tokens.SetDescription("API tokens.");
             tokens.AddCommand<TokensCreateCommand>("create").WithDescription("Create a token for a workspace (created when missing); prints the token as the last line.");
+            tokens.AddCommand<TokensListCommand>("list").WithDescription("List a workspace's tokens by id (tokens are stored only as hashes), with when each was created and revoked.");
+            tokens.AddCommand<TokensRevokeCommand>("revoke").WithDescription("Revoke a token (given itself or its id); every process refuses it within a second.")
+                .WithExample("tokens", "revoke", "3f9a0c1b2d4e");
         });
         config.AddBranch("workspace", workspace =>
         {

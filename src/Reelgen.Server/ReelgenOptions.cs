@@ -17,7 +17,8 @@ public sealed class ReelgenOptions : IValidatableObject
     [Required, Url]
     public string PublicBaseUrl { get; set; } = "";
 
-    /// <summary>When set, a workspace "default" with this token exists at start.</summary>
+    /// <summary>When set, a workspace "default" with this token exists at start. At least 32 characters, so it cannot be guessed.</summary>
+    [MinLength(32, ErrorMessage = "is too short to be safe: a token must be at least 32 characters (make one with `reelgen tokens create`, or `openssl rand -base64 32`).")]
     public string? BootstrapToken { get; set; }
 
     /// <summary>

@@ -25,6 +25,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("Reelgen__Roles", "wroker", "must be api, worker or api,worker")]
     [InlineData("Reelgen__BootstrapWebhookSecret", "whsec_short", "must be whsec_ followed by the base64 of 24 to 64 random bytes")]
     [InlineData("Reelgen__BootstrapWebhookSecret", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "does not start with whsec_")]
+    [InlineData("Reelgen__BootstrapToken", "rg_0123456789abcdef0123456789a", "at least 32 characters")]
     public async Task A_wrong_setting_stops_the_start_naming_the_setting(string name, string value, string reason)
     {
         using var server = new ServerProcess(_data, new() { [name] = value });

@@ -82,4 +82,38 @@ public sealed class WorkspaceStoreTests
         Assert.Null(after.PreviousWebhookSecret);
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.RotateWebhookSecretAsync("nobody", default));
     }
+
+    [Theory]
+    [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
+    public async Task A_revoked_token_is_refused_at_once_and_stays_revoked(string provider)
+    {
+        await using var db = await StoreDatabase.CreateAsync(provider);
+        var store = Store(db);
+        var (first, second, other) = (WorkspaceStore.NewToken(), WorkspaceStore.NewToken(), WorkspaceStore.NewToken());
+        var acme = await store.AddTokenAsync("acme", first, default);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await store.AddTokenAsync("acme", second, default);
+        await store.AddTokenAsync("other", other, default);
+        Assert.NotNull(await store.FindByTokenAsync(first, default));
+
+        // By the token itself: this process's cache forgets it at once.
+        Assert.Equal(acme.Id, (await store.RevokeTokenAsync(first, default))!.Id);
+        Assert.Null(await store.FindByTokenAsync(first, default));
+
+        // By its id, as the listing shows it.
+        var listed = (await store.ListTokensAsync("acme", default))!;
+        Assert.Equal([WorkspaceStore.HashToken(first)[..12], WorkspaceStore.HashToken(second)[..12]], listed.Select(t => t.Id));
+        Assert.NotNull(listed[0].RevokedAt);
+        Assert.Null(listed[1].RevokedAt);
+        Assert.Equal(acme.Id, (await store.RevokeTokenAsync(listed[1].Id, default))!.Id);
+        Assert.Null(await store.FindByTokenAsync(second, default));
+
+        // Adding it again (as a bootstrap token is at every start) does not bring it back; other tokens are untouched.
+        await store.AddTokenAsync("acme", first, default);
+        Assert.Null(await store.FindByTokenAsync(first, default));
+        Assert.NotNull(await store.FindByTokenAsync(other, default));
+        Assert.Null(await store.RevokeTokenAsync(WorkspaceStore.NewToken(), default));
+        Assert.Null(await store.RevokeTokenAsync("000000000000", default));
+        Assert.Null(await store.ListTokensAsync("nobody", default));
+    }
 }

@@ -80,24 +80,42 @@ public sealed class Db : IAsyncDisposable
     public Task<int> ExecuteAsync(string sql, object? args = null, CancellationToken ct = default) =>
         WriteAsync((c, t) => c.ExecuteAsync(new CommandDefinition(sql, args, t, cancellationToken: ct)), ct);
 
-    /// <summary>Creates the tables when they are missing. Safe to run from many processes at once.</summary>
+    /// <summary>The schema version this build of Reelgen writes and reads.</summary>
+    public static int SchemaVersion => Schema.Migrations[^1].Version;
+
+    /// <summary>
+    /// Brings the database to <see cref="SchemaVersion"/>: creates the tables in a new database and applies, in order,
+    /// every migration an older one lacks. The migrations and their <c>schema_version</c> rows commit in one
+    /// transaction, so a crash leaves the database as it was. Safe to run from many processes at once: PostgreSQL
+    /// serialises them with an advisory lock, SQLite with an immediate (write-locking) transaction; whoever comes
+    /// second finds nothing left to do.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        if (IsPostgres)
-            await connection.ExecuteAsync("SELECT pg_advisory_lock(724311)");
-        else
+        if (!IsPostgres)
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL");
-        try
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (IsPostgres)
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(724311)", transaction: transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+            transaction: transaction, cancellationToken: ct));
+        var current = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MAX(version) FROM schema_version", transaction: transaction, cancellationToken: ct)) ?? 0;
+        if (current > SchemaVersion)
         {
-            foreach (var statement in Schema.Statements)
-                await connection.ExecuteAsync(new CommandDefinition(statement, cancellationToken: ct));
+            throw new InvalidOperationException(
+                $"the database is at schema version {current}, newer than this Reelgen knows ({SchemaVersion}): run the newer Reelgen that upgraded it.");
         }
-        finally
+        foreach (var migration in Schema.Migrations.Where(m => m.Version > current))
         {
-            if (IsPostgres)
-                await connection.ExecuteAsync("SELECT pg_advisory_unlock(724311)");
+            foreach (var statement in migration.Statements)
+                await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_version (version, description, applied_at) VALUES (@Version, @Description, @now)",
+                new { migration.Version, migration.Description, now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() }, transaction, cancellationToken: ct));
         }
+        await transaction.CommitAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,12 +1,16 @@
 namespace Reelgen.Server.Data;
 
+/// <summary>One step of the schema: its statements run in one transaction with the row recording its version.</summary>
+internal sealed record Migration(int Version, string Description, string[] Statements);
+
 /// <summary>
-/// The tables, in SQL that SQLite and PostgreSQL both accept. Times are Unix milliseconds (BIGINT) so that both
-/// databases compare and index them the same way.
+/// The tables, as ordered migrations in SQL that SQLite and PostgreSQL both accept. Times are Unix milliseconds
+/// (BIGINT) so that both databases compare and index them the same way. A released migration never changes: a new
+/// column, index or table is a new migration at the end, so every older data directory upgrades in place.
 /// </summary>
 internal static class Schema
 {
-    public static readonly string[] Statements =
+    private static readonly string[] Version1 =
     [
         """
         CREATE TABLE IF NOT EXISTS workspaces (
@@ -35,7 +39,6 @@ internal static class Schema
             request TEXT NOT NULL,
             callback_url TEXT NULL,
             error TEXT NULL,
-            warnings TEXT NULL,
             attempts BIGINT NOT NULL DEFAULT 0,
             lease_owner TEXT NULL,
             lease_expires_at BIGINT NULL,
@@ -45,7 +48,6 @@ internal static class Schema
         """,
         "CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (created_at) WHERE status = 'in_queue'",
         "CREATE INDEX IF NOT EXISTS jobs_leases ON jobs (lease_expires_at) WHERE lease_owner IS NOT NULL",
-        "CREATE INDEX IF NOT EXISTS jobs_newest ON jobs (workspace_id, created_at, id)",
         """
         CREATE TABLE IF NOT EXISTS videos (
             id TEXT PRIMARY KEY,
@@ -63,7 +65,6 @@ internal static class Schema
             deleted_at BIGINT NULL
         )
         """,
-        "CREATE INDEX IF NOT EXISTS videos_newest ON videos (workspace_id, created_at, id)",
         """
         CREATE TABLE IF NOT EXISTS callback_deliveries (
             id TEXT PRIMARY KEY,
@@ -101,5 +102,20 @@ internal static class Schema
             created_at BIGINT NOT NULL
         )
         """,
+    ];
+
+    // Declared after the statements it lists: static fields are initialised in order.
+    public static readonly Migration[] Migrations =
+    [
+        // The tables as they were before versions were recorded. "IF NOT EXISTS" lets a database made then (which has
+        // them but no schema_version) take this step as a no-op and carry on from version 1.
+        new(1, "Workspaces, tokens, jobs, videos, callbacks and templates", Version1),
+        new(2, "Revoked tokens", ["ALTER TABLE api_tokens ADD COLUMN revoked_at BIGINT NULL"]),
+        new(3, "Job warnings; jobs and videos listed newest first",
+        [
+            "ALTER TABLE jobs ADD COLUMN warnings TEXT NULL",
+            "CREATE INDEX jobs_newest ON jobs (workspace_id, created_at, id)",
+            "CREATE INDEX videos_newest ON videos (workspace_id, created_at, id)",
+        ]),
     ];
 }

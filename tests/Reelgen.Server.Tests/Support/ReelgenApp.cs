@@ -14,7 +14,7 @@ namespace Reelgen.Server.Tests.Support;
 /// </summary>
 public sealed class ReelgenApp : WebApplicationFactory<Program>
 {
-    public const string Token = "rg_test_default_token";
+    public const string Token = "rg_test_default_token_0123456789abcdef";
 
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _schema;

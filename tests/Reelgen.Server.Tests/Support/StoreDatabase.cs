@@ -24,22 +24,24 @@ public sealed class StoreDatabase : IAsyncDisposable
 
     public Db Db { get; }
 
-    public static async Task<StoreDatabase> CreateAsync(string provider)
+    /// <summary>A fresh database, with the tables made (or, with <paramref name="migrate"/> false, empty).</summary>
+    public static async Task<StoreDatabase> CreateAsync(string provider, bool migrate = true)
     {
         var options = new ReelgenOptions { DataDirectory = Directory.CreateTempSubdirectory("reelgen-store-").FullName };
-        if (provider == "sqlite")
+        string? schema = null;
+        if (provider == "postgres")
         {
-            var sqlite = new StoreDatabase(options, null);
-            await sqlite.Db.MigrateAsync();
-            return sqlite;
+            (options.Database.ConnectionString, schema) = CreateSchema();
+            options.Database.Provider = "postgres";
         }
-        var (connectionString, schema) = CreateSchema();
-        options.Database.Provider = "postgres";
-        options.Database.ConnectionString = connectionString;
         var db = new StoreDatabase(options, schema);
-        await db.Db.MigrateAsync();
+        if (migrate)
+            await db.Db.MigrateAsync();
         return db;
     }
+
+    /// <summary>Another <see cref="Reelgen.Server.Data.Db"/> (its own connections) on the same database, as a second process would have.</summary>
+    public Db OpenAnother() => new(Microsoft.Extensions.Options.Options.Create(Options));
 
     private static string Postgres
     {

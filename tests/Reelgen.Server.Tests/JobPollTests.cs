@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -69,5 +70,39 @@ public sealed class JobPollTests : IDisposable
         // Kept bytes never leak across workspaces.
         var stranger = _first.V1Client(await _first.CreateWorkspaceTokenAsync("stranger"));
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"video-generation-jobs/{jobId}")).StatusCode);
+    }
+}
+
+/// <summary>A finished job shows what its render did: the second job speaking the same script reuses its speech.</summary>
+public sealed class RenderStatsTests : IDisposable
+{
+    private readonly ReelgenApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task A_finished_job_reports_its_render_figures_and_reused_speech()
+    {
+        var client = _app.V1Client();
+        var body = JsonNode.Parse("""
+            { "videoCreative": { "settings": { "videoSize": { "width": 160, "height": 120 } }, "scenes": [ { "tracks": [
+                { "type": "actor", "actor": "ryan", "text": "Spoken once.", "position": { "x": 40, "y": 10 }, "size": { "width": 80, "height": 100 } } ] } ] } }
+            """)!;
+
+        var (firstId, _) = await client.SubmitAsync(body);
+        var first = await client.WaitForFinishedAsync(firstId, TimeSpan.FromSeconds(120));
+        var (secondId, _) = await client.SubmitAsync(body);
+        var second = await client.WaitForFinishedAsync(secondId, TimeSpan.FromSeconds(120));
+
+        Assert.Equal("finished", (string?)first["status"]);
+        Assert.Equal("finished", (string?)second["status"]);
+        Assert.Equal(1, (int)first["renderStats"]!["scenesRendered"]!);
+        Assert.Equal(0, (int)first["renderStats"]!["scenesReused"]!);
+        Assert.Equal(0, (int)first["renderStats"]!["speechReused"]!);
+        Assert.True((double)first["renderStats"]!["seconds"]! > 0);
+        Assert.Equal(1, (int)second["renderStats"]!["speechReused"]!);
+        // The list shows the same record.
+        var listed = (await client.GetFromJsonAsync<JsonObject>("video-generation-jobs"))!["items"]!.AsArray();
+        Assert.Equal(1, (int)listed.Single(j => (string?)j!["id"] == secondId)!["renderStats"]!["speechReused"]!);
     }
 }

@@ -12,7 +12,7 @@ namespace Reelgen.Server.Jobs;
 /// <summary>
 /// The answers to polls (<c>GET /video-generation-jobs/{id}</c>), kept ready. A job's record has two parts: what the
 /// client sent with its id, video id, creation time and warnings, which never changes once the job is committed,
-/// and its state (status, progress, error, update time). The first is serialised once per process
+/// and its state (status, progress, error, render figures, update time). The first is serialised once per process
 /// and kept as UTF-8 bytes; the state is read from the database on every poll, so a poll never shows a state older
 /// than the database holds when it starts, whichever process wrote it.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class JobResponses(JobStore jobs) : IDisposable
     /// <summary>Bytes of fixed parts kept, least recently used dropped first: about 10,000 typical jobs.</summary>
     private const long CacheBytes = 32L * 1024 * 1024;
 
-    private static readonly HashSet<string> StateNames = ["id", "videoId", "status", "progress", "maximumProgress", "createdAt", "updatedAt", "creationDate", "isAPIGenerated", "warnings", "error"];
+    private static readonly HashSet<string> StateNames = ["id", "videoId", "status", "progress", "maximumProgress", "createdAt", "updatedAt", "creationDate", "isAPIGenerated", "warnings", "error", "renderStats"];
 
     private readonly MemoryCache _fixedParts = new(new MemoryCacheOptions { SizeLimit = CacheBytes });
 
@@ -40,7 +40,7 @@ public sealed class JobResponses(JobStore jobs) : IDisposable
             return null;
         fixedPart = FixedPart(job);
         _fixedParts.Set(jobId, fixedPart, new MemoryCacheEntryOptions { Size = fixedPart.Length });
-        return Compose(fixedPart, new JobState { Status = job.Status, Progress = job.Progress, Error = job.Error, UpdatedAt = job.UpdatedAt });
+        return Compose(fixedPart, new JobState { Status = job.Status, Progress = job.Progress, Error = job.Error, RenderStats = job.RenderStats, UpdatedAt = job.UpdatedAt });
     }
 
     /// <summary>
@@ -75,6 +75,12 @@ public sealed class JobResponses(JobStore jobs) : IDisposable
         {
             buffer.Write(",\"error\":"u8);
             buffer.Write(JsonSerializer.SerializeToUtf8Bytes(state.Error));
+        }
+        if (state.RenderStats is not null)
+        {
+            // Written by the worker as a JSON object; copied as it is.
+            buffer.Write(",\"renderStats\":"u8);
+            buffer.Write(Encoding.UTF8.GetBytes(state.RenderStats));
         }
         buffer.Write("}"u8);
         return buffer.WrittenSpan.ToArray();

@@ -99,6 +99,8 @@ public static class JobsApi
         result["warnings"] = Warnings(job.Warnings);
         if (job.Error is not null)
             result["error"] = job.Error;
+        if (job.RenderStats is not null)
+            result["renderStats"] = JsonNode.Parse(job.RenderStats);
         return result;
     }
 

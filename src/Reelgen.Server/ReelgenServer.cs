@@ -185,6 +185,17 @@ public static class ReelgenServer
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
+        // Clients written for the hosted API post their JSON with no Content-Type, curl's form default or text/plain.
+        // Reelgen reads every API body as JSON, so the media types declared for the OpenAPI document must not turn
+        // them away with a 415: routing (which checks them) runs after this.
+        app.Use((http, next) =>
+        {
+            if (http.Request.Path.StartsWithSegments("/api") && http.Request.ContentType is { } type
+                && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+                http.Request.ContentType = "application/json";
+            return next(http);
+        });
+        app.UseRouting();
         app.MapHealth();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))

@@ -176,6 +176,21 @@ public sealed class ColossyanClientTests(ColossyanClientTests.Server server) : I
         Assert.Contains("no-such-video", await ErrorOrMessageAsync(deleteMissing));
     }
 
+    [Theory]
+    [MemberData(nameof(Styles))]
+    public async Task A_json_body_labelled_as_a_form_or_plain_text_is_read_as_json(string style)
+    {
+        using var client = ClientFor(style);
+        foreach (var type in new[] { "application/x-www-form-urlencoded", "text/plain" })
+        {
+            // curl -d sends the first; some scripts the second. Either way the body is the creative.
+            var body = new StringContent("""{ "videoCreative": { "scenes": [] } }""", Encoding.UTF8, type);
+            var response = await client.PostAsync("video-generation-jobs", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.StartsWith("videoCreative.scenes:", await ErrorOrMessageAsync(response));
+        }
+    }
+
     /// <summary>What such clients do with an error: <c>body.error || body.message</c>.</summary>
     private static async Task<string> ErrorOrMessageAsync(HttpResponseMessage response)
     {

@@ -65,6 +65,8 @@ const svg = (inner) =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" fill="none"><g transform="translate(0 ${SHIFT})">${inner}</g></svg>\n`;
 const atFace = (inner) => `<g transform="translate(315 248)">${inner}</g>`;
 
+const brightness = (hex) => (parseInt(hex.slice(0, 2), 16) + parseInt(hex.slice(2, 4), 16) + parseInt(hex.slice(4, 6), 16)) / 3;
+
 for (const p of presenters) {
   const colors = { skin: `#${p.skin}`, clothing: `#${p.clothing}`, headContrast: `#${p.hairColor}` };
   const whole = create({ prng: { pick: (a) => a[0], bool: () => false, integer: () => 0 }, options: {
@@ -92,6 +94,9 @@ for (const p of presenters) {
   const manifest = {
     canvas: { width: W, height: H },
     parts,
+    // Open Peeps draws most hair in solid ink; Reelgen draws it in this colour, the lines kept black. The grey styles
+    // carry their colour in the art already, and near-black hair stays ink.
+    ...(!p.hair.startsWith('gray') && brightness(p.hairColor) > 35 ? { hairColor: `#${p.hairColor}` } : {}),
     // Where Reelgen draws the mouth shapes: the mouth's centre and width on the canvas, and its colours.
     mouth: { x: 315 + 160, y: 248 + 234 + SHIFT, width: 78 },
     // The head turns about this point when it nods.

@@ -9,6 +9,9 @@ namespace Reelgen.Rendering;
 /// use of it holds <see cref="Gate"/>. That state also carries over from one script to the next (the waveform
 /// generator's phase and pitch flutter), so the same script would not give the same samples twice: each synthesis
 /// loads the library afresh and unloads it after, which costs a few milliseconds and makes every result identical.
+/// Before it is unloaded, espeak_Terminate stops the threads espeak_Initialize starts (its queue and event threads):
+/// left waiting on a condition variable inside the unloaded library, they would crash the process when the next
+/// loading reuses that memory, and a thread or two would leak with every script.
 /// </summary>
 internal sealed unsafe class EspeakEngine : ISpeechEngine
 {
@@ -248,6 +251,8 @@ internal sealed unsafe class EspeakEngine : ISpeechEngine
         private readonly delegate* unmanaged<byte*, int> _setVoiceByName;
         private readonly delegate* unmanaged<byte*, nuint, uint, int, uint, uint, uint*, IntPtr, int> _synth;
         private readonly delegate* unmanaged<EspeakVoice*, EspeakVoice**> _listVoices;
+        private readonly delegate* unmanaged<int> _terminate;
+        private bool _initialized;
 
         private Api(IntPtr handle)
         {
@@ -257,6 +262,7 @@ internal sealed unsafe class EspeakEngine : ISpeechEngine
             _setVoiceByName = (delegate* unmanaged<byte*, int>)Export("espeak_SetVoiceByName");
             _synth = (delegate* unmanaged<byte*, nuint, uint, int, uint, uint, uint*, IntPtr, int>)Export("espeak_Synth");
             _listVoices = (delegate* unmanaged<EspeakVoice*, EspeakVoice**>)Export("espeak_ListVoices");
+            _terminate = (delegate* unmanaged<int>)Export("espeak_Terminate");
         }
 
         /// <summary>The library, loaded afresh; null when it is not installed.</summary>
@@ -279,6 +285,7 @@ internal sealed unsafe class EspeakEngine : ISpeechEngine
         public int Initialize()
         {
             var rate = _initialize(AudioOutputSynchronous, 0, IntPtr.Zero, InitializePhonemeEvents | InitializeDontExit);
+            _initialized = true;
             if (rate > 0)
                 _setSynthCallback(&OnSynth);
             return rate;
@@ -293,6 +300,11 @@ internal sealed unsafe class EspeakEngine : ISpeechEngine
 
         private IntPtr Export(string name) => NativeLibrary.GetExport(_handle, name);
 
-        public void Dispose() => NativeLibrary.Free(_handle);
+        public void Dispose()
+        {
+            if (_initialized)
+                _terminate();
+            NativeLibrary.Free(_handle);
+        }
     }
 }

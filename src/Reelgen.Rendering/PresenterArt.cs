@@ -78,6 +78,7 @@ public sealed class PresenterArt : IDisposable
     private readonly Part _brows;
     private readonly Part? _front;
     private readonly Dictionary<MouthShape, Part>? _mouths;
+    private readonly SKImage? _hair;
 
     private PresenterArt(PresenterManifest manifest, Part body, Part head, Part eyesOpen, Part eyesClosed, Part brows, Part? front, Dictionary<MouthShape, Part>? mouths)
     {
@@ -86,6 +87,7 @@ public sealed class PresenterArt : IDisposable
         Width = manifest.Canvas!.Width;
         Height = manifest.Canvas.Height;
         HeadBounds = MeasureHead();
+        _hair = manifest.HairColor is { } hair ? HairFill(head, Width, Height, Colors.Parse(hair)) : null;
     }
 
     public PresenterManifest Manifest { get; }
@@ -116,6 +118,8 @@ public sealed class PresenterArt : IDisposable
             throw new PresenterArtException(ManifestFile, "canvas: width and height must be between 1 and 10000");
         if (manifest.Parts is not { } parts)
             throw new PresenterArtException(ManifestFile, "parts: missing");
+        if (manifest.HairColor is { } hairColor && (hairColor.Length != 7 || !Creative.CreativeRules.IsColor(hairColor)))
+            throw new PresenterArtException(ManifestFile, "hairColor: must be a colour written #RRGGBB");
         if (manifest.Mouth is not { Width: > 0 } mouth || mouth.X < 0 || mouth.Y < 0 || mouth.X > manifest.Canvas.Width || mouth.Y > manifest.Canvas.Height)
             throw new PresenterArtException(ManifestFile, "mouth: x and y must lie on the canvas and width must be positive");
         var size = new SKSize(manifest.Canvas.Width, manifest.Canvas.Height);
@@ -215,6 +219,8 @@ public sealed class PresenterArt : IDisposable
         // Parts are immutable pictures: heads of one presenter are drawn on both cores at once.
         {
             _head.Draw(canvas);
+            if (_hair is not null)
+                canvas.DrawImage(_hair, SKRect.Create(Width, Height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
             (pose.EyesClosed ? _eyesClosed : _eyesOpen).Draw(canvas);
             canvas.Save();
             if (pose.BrowsUp)
@@ -267,6 +273,79 @@ public sealed class PresenterArt : IDisposable
         return bounds;
     }
 
+    /// <summary>
+    /// The head's solid black hair in <paramref name="color"/>, as a picture over the canvas: the head's black drawn
+    /// once, thin ink lines (face, ears, strands) taken away by an opening (erode, then dilate) so only the masses
+    /// stay, those shrunk by an ink line's width so a dark rim remains. Drawn over the head, every line stays black.
+    /// </summary>
+    private static SKImage HairFill(Part head, float width, float height, SKColor color)
+    {
+        // At most 1024 pixels on the long side; the ink of the built-in art is about 10 units wide on 704.
+        var scale = Math.Min(1f, 1024f / Math.Max(width, height));
+        var (w, h) = ((int)Math.Ceiling(width * scale), (int)Math.Ceiling(height * scale));
+        using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.Transparent);
+            canvas.Scale(scale);
+            head.Draw(canvas);
+        }
+        var pixels = bitmap.GetPixelSpan();
+        var dark = new bool[w * h];
+        for (var i = 0; i < dark.Length; i++)
+            dark[i] = pixels[(i * 4) + 3] > 200 && pixels[i * 4] + pixels[(i * 4) + 1] + pixels[(i * 4) + 2] < 150;
+        var unit = width / 704f * scale;
+        var line = Math.Max(1, (int)Math.Round(9 * unit));
+        var rim = Math.Max(1, (int)Math.Round(5 * unit));
+        var fill = Morph(Morph(Morph(dark, w, h, line, erode: true), w, h, line, erode: false), w, h, rim, erode: true);
+        using var result = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var output = result.GetPixelSpan();
+        var premultiplied = color.WithAlpha(255);
+        for (var i = 0; i < fill.Length; i++)
+        {
+            if (!fill[i])
+                continue;
+            (output[i * 4], output[(i * 4) + 1], output[(i * 4) + 2], output[(i * 4) + 3]) = (premultiplied.Red, premultiplied.Green, premultiplied.Blue, 255);
+        }
+        return SKImage.FromBitmap(result);
+    }
+
+    /// <summary>Erosion or dilation of a mask by a square of side 2r+1, as two passes of a running count.</summary>
+    private static bool[] Morph(bool[] mask, int w, int h, int r, bool erode)
+    {
+        var window = (2 * r) + 1;
+        bool Keep(int count) => erode ? count == window : count > 0;
+        var across = new bool[mask.Length];
+        for (var y = 0; y < h; y++)
+        {
+            var count = 0;
+            for (var x = -r; x < w + r; x++)
+            {
+                if (x + r < w && mask[(y * w) + x + r])
+                    count++;
+                if (x - r - 1 >= 0 && mask[(y * w) + x - r - 1])
+                    count--;
+                if (x >= 0 && x < w)
+                    across[(y * w) + x] = Keep(count);
+            }
+        }
+        var result = new bool[mask.Length];
+        for (var x = 0; x < w; x++)
+        {
+            var count = 0;
+            for (var y = -r; y < h + r; y++)
+            {
+                if (y + r < h && across[((y + r) * w) + x])
+                    count++;
+                if (y - r - 1 >= 0 && across[((y - r - 1) * w) + x])
+                    count--;
+                if (y >= 0 && y < h)
+                    result[(y * w) + x] = Keep(count);
+            }
+        }
+        return result;
+    }
+
     private static SKColor Mix(SKColor a, SKColor b, float t) => new(
         (byte)(a.Red + ((b.Red - a.Red) * t)),
         (byte)(a.Green + ((b.Green - a.Green) * t)),
@@ -278,6 +357,7 @@ public sealed class PresenterArt : IDisposable
             part?.Dispose();
         foreach (var mouth in _mouths?.Values.ToList() ?? [])
             mouth.Dispose();
+        _hair?.Dispose();
     }
 
     internal static readonly JsonSerializerOptions JsonOptions = new()
@@ -372,6 +452,9 @@ public sealed class PresenterManifest
 
     /// <summary>The backdrop colour when the background is kept, <c>#RRGGBB</c>.</summary>
     public string? Backdrop { get; set; }
+
+    /// <summary>Optional, <c>#RRGGBB</c>: the head's solid black hair is drawn in this colour, its ink lines kept black.</summary>
+    public string? HairColor { get; set; }
 
     public CanvasSize? Canvas { get; set; }
 

@@ -44,6 +44,21 @@ public sealed class SpeechTests : IDisposable
     }
 
     [Fact]
+    public void Espeak_leaves_no_thread_behind_from_one_script_to_the_next()
+    {
+        // Each script loads espeak-ng afresh; the threads it starts must end with it, or they pile up and crash the
+        // process once a later loading reuses their memory.
+        var espeak = EspeakEngine.Shared!;
+        var voice = new VoiceCatalog().Find("en-gb")!.Voice;
+        espeak.Speak("Warm up.", voice, CancellationToken.None);
+        var before = Directory.GetDirectories("/proc/self/task").Length;
+        for (var i = 0; i < 12; i++)
+            Assert.NotEmpty(espeak.Speak($"Script number {i}.", voice, CancellationToken.None).Samples);
+        var after = Directory.GetDirectories("/proc/self/task").Length;
+        Assert.True(after - before < 6, $"{after - before} more threads after 12 scripts");
+    }
+
+    [Fact]
     public async Task A_script_starting_with_a_dash_is_spoken_not_read_as_an_option()
     {
         var speech = await SpeakAsync("en-us", "-v Hello, this starts with a dash.");

@@ -18,6 +18,10 @@ public sealed class JobLimits
     [Range(1024, 1024L * 1024 * 1024)]
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest body of <c>POST /video-generation-jobs/batch</c>, in bytes: up to 10,000 items of variables.</summary>
+    [Range(1024, 1024L * 1024 * 1024)]
+    public long MaxBatchRequestBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Most scenes in one job.</summary>
     [Range(1, 10_000)]
     public int MaxScenes { get; set; } = 500;

@@ -174,9 +174,18 @@ internal static class FfmpegGraph
         args.AddRange(["-c:a", "aac", "-b:a", Int(options.AudioBitrateKbps) + "k", "-ar", "48000", "-ac", "2"]);
         // -t, not -frames:v: a frame limit ends the output before the encoder flushes the last AAC frames.
         args.AddRange(["-t", total, "-movflags", "+faststart"]);
+        args.AddRange(BitExact);
         args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
         return new FfmpegInvocation(args, graph.ToString());
     }
+
+    /// <summary>
+    /// Output options that make the file a function of its inputs alone: no encoder version strings, no metadata
+    /// copied from the inputs, no creation time. libx264 and the AAC encoder are already deterministic for a given
+    /// thread count, so the same job rendered twice on one machine gives the same bytes (which the scene and speech
+    /// caches and their tests rely on).
+    /// </summary>
+    internal static readonly string[] BitExact = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"];
 
     /// <summary>How much closer a Ken Burns zoom ends (or starts), and how far a pan looks in: 15 %.</summary>
     internal const double KenBurnsZoom = 1.15;

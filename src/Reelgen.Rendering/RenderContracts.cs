@@ -23,7 +23,17 @@ public readonly record struct RenderProgress(RenderStage Stage, double Fraction,
 /// What a finished render wrote. <c>Captions</c>: what is said when, from the timeline that was rendered (each cue
 /// from the moment a presenter starts speaking until its speech ends); empty when nothing is spoken.
 /// </summary>
-public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height, IReadOnlyList<CaptionCue> Captions);
+public sealed record RenderResult(string OutputPath, double DurationSeconds, long SizeBytes, int Width, int Height, IReadOnlyList<CaptionCue> Captions)
+{
+    /// <summary>What the render did and reused, and how long it took.</summary>
+    public RenderStats Stats { get; init; } = new(0, 0, 0, 0);
+}
+
+/// <summary>
+/// A render's figures: scenes encoded and scenes taken from the scene cache, scripts whose speech came from the
+/// speech cache, and the render's wall time in seconds.
+/// </summary>
+public sealed record RenderStats(int ScenesRendered, int ScenesReused, int SpeechReused, double Seconds);
 
 /// <summary>A render that cannot succeed, with a reason a person can act on ("scene 2, track 1: imageUrl answered 404").</summary>
 public sealed class RenderException(string message, Exception? inner = null) : Exception(message, inner);
@@ -85,4 +95,11 @@ public sealed class RenderOptions
     /// <summary>Downloads running at once.</summary>
     [Range(1, 64)]
     public int ParallelDownloads { get; set; } = 4;
+
+    /// <summary>Where spoken scripts are kept for reuse by later renders (a <c>speech</c> folder inside); none when null.</summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>Most bytes of speech kept; the least recently used go first.</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "must be at least 1.")]
+    public long SpeechCacheBytes { get; set; } = 1024L * 1024 * 1024;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +21,7 @@ public sealed partial class VideoRenderer
     private readonly ILogger<VideoRenderer> _logger;
     private readonly MediaProbe _probe;
     private readonly TimeProvider _time;
+    private readonly SpeechCache? _speechCache;
 
     /// <param name="options">Tools, encoder settings and asset limits.</param>
     /// <param name="voices">The voice catalogue; by default the engines installed on this machine.</param>
@@ -35,6 +37,8 @@ public sealed partial class VideoRenderer
         _presenters = presenters ?? new PresenterCatalog();
         _logger = logger ?? NullLogger<VideoRenderer>.Instance;
         _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout, _time);
+        if (options.CacheDirectory is { Length: > 0 } cache)
+            _speechCache = new SpeechCache(Path.Combine(cache, "speech"), options.SpeechCacheBytes);
     }
 
     /// <summary>Renders <paramref name="creative"/> to <paramref name="outputPath"/>.</summary>
@@ -61,7 +65,8 @@ public sealed partial class VideoRenderer
         Directory.CreateDirectory(workDirectory);
         progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0));
 
-        var media = await PrepareMediaAsync(resolved, workDirectory, progress, cancellationToken);
+        var speechReused = new StrongBox<int>();
+        var media = await PrepareMediaAsync(resolved, workDirectory, speechReused, progress, cancellationToken);
         var timeline = TimelinePlanner.Plan(resolved, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null);
         // The request showed only the explicit durations; with speech and clips measured, the whole length is known.
         if (timeline.DurationMs > _options.Limits.MaxVideoSeconds * 1000.0)
@@ -112,7 +117,10 @@ public sealed partial class VideoRenderer
         // The length is the planned frame count: ffmpeg wrote exactly those frames, and probing the file again would
         // cost a process start (about 0.2 s) on every render.
         LogRendered(_logger, outputPath, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
-        return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, captions);
+        return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, captions)
+        {
+            Stats = new RenderStats(plan.Scenes.Count, 0, speechReused.Value, Math.Round(stopwatch.Elapsed.TotalSeconds, 3)),
+        };
     }
 
     /// <summary>
@@ -131,7 +139,7 @@ public sealed partial class VideoRenderer
 
     /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>
     private async Task<Dictionary<(int Scene, int Track), TrackMedia>> PrepareMediaAsync(
-        VideoCreative creative, string workDirectory, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
+        VideoCreative creative, string workDirectory, StrongBox<int> speechReused, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
     {
         using var handler = SafeHttp.CreateHandler(_options.AllowPrivateAddresses, _options.AssetConnectTimeout);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
@@ -155,7 +163,7 @@ public sealed partial class VideoRenderer
                     TrackTypes.Video => () => FetchAsync(fetcher, downloads, track.VideoUrl!, MediaKind.Video, $"{label}: videoUrl", cancellationToken),
                     TrackTypes.Audio => () => FetchAsync(fetcher, downloads, track.AudioUrl!, MediaKind.Audio, $"{label}: audioUrl", cancellationToken),
                     TrackTypes.Text when track.Style?.FontUrl is { } fontUrl => () => FetchAsync(fetcher, downloads, fontUrl, MediaKind.Font, $"{label}: style.fontUrl", cancellationToken),
-                    TrackTypes.Actor => () => SpeakAsync(_speech, speakers, _presenters, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, _options.Limits.MaxVideoSeconds, cancellationToken),
+                    TrackTypes.Actor => () => SpeakAsync(speakers, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, speechReused, cancellationToken),
                     _ => null,
                 };
                 if (job is null)
@@ -198,25 +206,52 @@ public sealed partial class VideoRenderer
         }
     }
 
-    private static async Task<TrackMedia> SpeakAsync(SpeechSynthesizer speech, SemaphoreSlim gate, PresenterCatalog presenters, Track track, string wavPath, string label, int maxSeconds, CancellationToken ct)
+    private async Task<TrackMedia> SpeakAsync(SemaphoreSlim gate, Track track, string wavPath, string label, StrongBox<int> reused, CancellationToken ct)
     {
-        var voice = track.SpeakerId ?? presenters.Find(track.Actor ?? "")?.DefaultVoice
+        var voice = track.SpeakerId ?? _presenters.Find(track.Actor ?? "")?.DefaultVoice
             ?? throw new RenderException($"{label}: actor '{track.Actor}' is not known");
-        await gate.WaitAsync(ct);
+        var text = track.Text ?? "";
+        // Speech is deterministic, so a script spoken before in the same voice is copied, not spoken again.
+        var key = _speechCache is not null && _voices.Find(voice) is { } choice ? SpeechCache.Key(choice.Engine.Name, choice.Voice, voice, text) : null;
+        var spoken = key is null ? null : await _speechCache!.TryGetAsync(key, wavPath, ct);
+        if (spoken is not null)
+        {
+            Interlocked.Increment(ref reused.Value);
+        }
+        else
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                spoken = await _speech.SpeakAsync(text, voice, wavPath, ct);
+            }
+            catch (RenderException ex)
+            {
+                throw new RenderException($"{label}: {ex.Message}", ex);
+            }
+            finally
+            {
+                gate.Release();
+            }
+            if (key is not null)
+                await KeepSpeechAsync(key, spoken, ct);
+        }
+        var maxSeconds = _options.Limits.MaxVideoSeconds;
+        if (spoken.DurationMs > maxSeconds * 1000.0)
+            throw new RenderException($"{label}: the script takes {spoken.DurationMs / 1000:0.#} s to say, more than the {maxSeconds} s a whole video may last");
+        return new TrackMedia(wavPath, new MediaInfo(spoken.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: spoken);
+    }
+
+    private async Task KeepSpeechAsync(string key, SpeechTimings spoken, CancellationToken ct)
+    {
         try
         {
-            var spoken = await speech.SpeakAsync(track.Text ?? "", voice, wavPath, ct);
-            if (spoken.DurationMs > maxSeconds * 1000.0)
-                throw new RenderException($"the script takes {spoken.DurationMs / 1000:0.#} s to say, more than the {maxSeconds} s a whole video may last");
-            return new TrackMedia(wavPath, new MediaInfo(spoken.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: spoken);
+            await _speechCache!.StoreAsync(key, spoken, ct);
         }
-        catch (RenderException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new RenderException($"{label}: {ex.Message}", ex);
-        }
-        finally
-        {
-            gate.Release();
+            // A full or read-only cache costs the next render its reuse, never this render its video.
+            LogSpeechCacheWriteFailed(_logger, ex);
         }
     }
 
@@ -275,6 +310,9 @@ public sealed partial class VideoRenderer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prepared {Media} media and {Pictures} still pictures for {Seconds:0.##} s of video in {Elapsed:0.##} s")]
     private static partial void LogPrepared(ILogger logger, int media, int pictures, double seconds, double elapsed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep spoken speech in the speech cache")]
+    private static partial void LogSpeechCacheWriteFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rendered {Path}: {Seconds:0.##} s of video in {Elapsed:0.##} s")]
     private static partial void LogRendered(ILogger logger, string path, double seconds, double elapsed);

@@ -118,6 +118,7 @@ public static class ReelgenServer
             .PostConfigure<IOptions<ReelgenOptions>>((r, o) =>
             {
                 r.AllowPrivateAddresses = o.Value.Network.AllowPrivateAddresses;
+                r.CacheDirectory ??= Path.Combine(o.Value.DataDirectory, "cache");
                 r.Limits = o.Value.Limits;
             });
         // Clients written for the hosted service read an error as `message`: every problem body carries one.
@@ -132,6 +133,7 @@ public static class ReelgenServer
         services.AddSingleton<Db>();
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobResponses>();
         services.AddSingleton<VideoStore>();
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<RunningRenders>();

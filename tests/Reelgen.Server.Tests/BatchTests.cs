@@ -120,7 +120,8 @@ public sealed class BatchTests
         var response = await client.PostAsJsonAsync("video-generation-jobs/batch", new
         {
             templateJobId,
-            items = Enumerable.Range(0, 10_000).Select(i => new { dynamicVariables = new { firstName = $"n{i}" } }),
+            // About 1.5 MB: more than one job may send, well within what a batch may.
+            items = Enumerable.Range(0, 10_000).Select(i => new { dynamicVariables = new { firstName = $"n{i}", company = new string('c', 100) } }),
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -117,5 +117,6 @@ internal static class Schema
             "CREATE INDEX jobs_newest ON jobs (workspace_id, created_at, id)",
             "CREATE INDEX videos_newest ON videos (workspace_id, created_at, id)",
         ]),
+        new(4, "A finished job's render figures", ["ALTER TABLE jobs ADD COLUMN render_stats TEXT NULL"]),
     ];
 }

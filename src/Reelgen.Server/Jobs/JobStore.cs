@@ -21,9 +21,22 @@ public sealed class JobRow
     /// <summary>JSON array of the warnings given at submit (ids replaced by stand-ins), or null when there were none.</summary>
     public string? Warnings { get; set; }
 
+    /// <summary>JSON object of the finished render's figures (<c>renderStats</c>), or null before it finishes.</summary>
+    public string? RenderStats { get; set; }
+
     public long Attempts { get; set; }
     public string? LeaseOwner { get; set; }
     public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
+/// <summary>What changes on a job after it is queued; the rest of its record never does.</summary>
+public sealed class JobState
+{
+    public string Status { get; set; } = "";
+    public long Progress { get; set; }
+    public string? Error { get; set; }
+    public string? RenderStats { get; set; }
     public long UpdatedAt { get; set; }
 }
 
@@ -31,7 +44,8 @@ public sealed class JobRow
 public sealed record NewJob(string Request, string? CallbackUrl, IReadOnlyList<string> Warnings);
 
 /// <summary>The finished video a lease holder stores, written in the same transaction that finishes the job.</summary>
-public sealed record FinishedVideo(string Name, string FileKey, string ShareId, long SizeBytes, double DurationSeconds, int Width, int Height, bool HasCaptions);
+/// <c>RenderStats</c>: the render's figures as a JSON object, shown on the job as <c>renderStats</c>.
+public sealed record FinishedVideo(string Name, string FileKey, string ShareId, long SizeBytes, double DurationSeconds, int Width, int Height, bool HasCaptions, string? RenderStats = null);
 
 /// <summary>
 /// The job queue. A worker claims the oldest queued job in one statement and holds a lease on it, renewed by
@@ -40,7 +54,7 @@ public sealed record FinishedVideo(string Name, string FileKey, string ShareId, 
 /// </summary>
 public sealed class JobStore(Db db, TimeProvider time)
 {
-    private const string Columns = "id, workspace_id, video_id, status, progress, maximum_progress, request, callback_url, error, warnings, attempts, lease_owner, created_at, updated_at";
+    private const string Columns = "id, workspace_id, video_id, status, progress, maximum_progress, request, callback_url, error, warnings, render_stats, attempts, lease_owner, created_at, updated_at";
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -68,7 +82,7 @@ public sealed class JobStore(Db db, TimeProvider time)
     }
 
     private const string InsertSql =
-        $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)";
+        $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @RenderStats, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)";
 
     private static JobRow NewRow(string workspaceId, NewJob job, long now) => new()
     {
@@ -131,6 +145,10 @@ public sealed class JobStore(Db db, TimeProvider time)
     public Task<JobRow?> FindAsync(string workspaceId, string jobId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<JobRow>($"SELECT {Columns} FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, ct);
 
+    /// <summary>The job's changing columns only: a poll reads these and keeps the rest (see <see cref="JobResponses"/>).</summary>
+    public Task<JobState?> FindStateAsync(string workspaceId, string jobId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<JobState>("SELECT status, progress, error, render_stats, updated_at FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, ct);
+
     public Task<JobRow?> FindByVideoAsync(string workspaceId, string videoId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<JobRow>($"SELECT {Columns} FROM jobs WHERE video_id = @videoId AND workspace_id = @workspaceId", new { videoId, workspaceId }, ct);
 
@@ -186,9 +204,9 @@ public sealed class JobStore(Db db, TimeProvider time)
             var now = Now;
             var rows = await c.ExecuteAsync(new CommandDefinition(
                 $"""
-                UPDATE jobs SET status = 'finished', progress = maximum_progress, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+                UPDATE jobs SET status = 'finished', progress = maximum_progress, render_stats = @stats, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
                 WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
-                """, new { id = job.Id, owner, now }, t, cancellationToken: ct));
+                """, new { id = job.Id, owner, now, stats = video.RenderStats }, t, cancellationToken: ct));
             if (rows != 1)
                 return false;
             await c.ExecuteAsync(new CommandDefinition(

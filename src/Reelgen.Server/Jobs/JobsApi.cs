@@ -64,12 +64,13 @@ public static class JobsApi
         return TypedResults.Ok(new Page<JsonObject>([.. found.Items.Select(Describe)], found.NextCursor));
     }
 
-    public static async Task<Results<Ok<JsonObject>, NotFound<ProblemDetails>>> GetJobAsync(string jobId, HttpContext http, JobStore jobs)
+    /// <summary>One job: its state and the job as submitted.</summary>
+    public static async Task<Results<JobJson, NotFound<ProblemDetails>>> GetJobAsync(string jobId, HttpContext http, JobResponses responses)
     {
-        var job = await jobs.FindAsync(http.Workspace().Id, jobId, http.RequestAborted);
-        if (job is null)
+        var body = await responses.FindAsync(http.Workspace().Id, jobId, http.RequestAborted);
+        if (body is null)
             return NotFound("video-generation job", jobId);
-        return TypedResults.Ok(Describe(job));
+        return new JobJson(body);
     }
 
     /// <summary>Cancels: the job becomes <c>deleted</c>, a render of it stops within a second, and no callback follows.</summary>
@@ -81,7 +82,7 @@ public static class JobsApi
         return TypedResults.Ok();
     }
 
-    /// <summary>The job as stored (what the client sent), with its state on top.</summary>
+    /// <summary>The job as stored (what the client sent), with its state on top (as <see cref="JobResponses"/> writes it for one job).</summary>
     public static JsonObject Describe(JobRow job)
     {
         var result = JsonNode.Parse(job.Request) as JsonObject ?? [];
@@ -98,6 +99,8 @@ public static class JobsApi
         result["warnings"] = Warnings(job.Warnings);
         if (job.Error is not null)
             result["error"] = job.Error;
+        if (job.RenderStats is not null)
+            result["renderStats"] = JsonNode.Parse(job.RenderStats);
         return result;
     }
 

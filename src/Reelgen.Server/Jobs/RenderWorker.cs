@@ -111,7 +111,8 @@ public sealed partial class RenderWorker(
                 await storage.StoreAsync(subRipFile, fileKey, ".srt", cts.Token);
             }
             var video = new FinishedVideo(
-                request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0);
+                request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0,
+                RenderStats: JsonSerializer.Serialize(result.Stats, JsonSerializerOptions.Web));
             var stored = await jobs.FinishAsync(job, owner, video,
                 (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Finished, fileKey, shareId, null, CancellationToken.None), CancellationToken.None);
             if (stored)

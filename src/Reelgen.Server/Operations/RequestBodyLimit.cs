@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Reelgen.Server.Operations;
 
 /// <summary>
-/// No request body may be larger than <see cref="Creative.JobLimits.MaxRequestBytes"/>: a declared length over it is answered
+/// No request body may be larger than <see cref="Creative.JobLimits.MaxRequestBytes"/> (a batch than
+/// <see cref="Creative.JobLimits.MaxBatchRequestBytes"/>): a declared length over it is answered
 /// 413 before anything is read, and a body sent without one (chunked) is cut off at the limit and answered 413 too.
 /// The same limit is handed to Kestrel, so it holds however the body is read.
 /// </summary>
@@ -12,9 +13,12 @@ public static class RequestBodyLimit
 {
     public static WebApplication UseRequestBodyLimit(this WebApplication app)
     {
-        var limit = app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.Limits.MaxRequestBytes;
+        var limits = app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.Limits;
         app.Use(async (context, next) =>
         {
+            var limit = context.Request.Path.Value?.EndsWith("/video-generation-jobs/batch", StringComparison.OrdinalIgnoreCase) == true
+                ? limits.MaxBatchRequestBytes
+                : limits.MaxRequestBytes;
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
                 feature.MaxRequestBodySize = limit;
             if (context.Request.ContentLength > limit)

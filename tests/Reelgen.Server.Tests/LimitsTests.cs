@@ -54,7 +54,13 @@ public sealed class LimitsTests : IDisposable
         client.DefaultRequestHeaders.Authorization = new("Bearer", ReelgenApp.Token);
         var big = JsonSerializer(TextJob(new string('a', 1024 * 1024)));
 
-        var declared = await client.PostAsync("video-generation-jobs", new ByteArrayContent(big) { Headers = { ContentType = new("application/json") } });
+        // With Expect: 100-continue the client waits for the answer before sending: the server answers 413 before reading
+        // and closes, and a client still writing the body would see a broken pipe instead of the answer.
+        var declared = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "video-generation-jobs")
+        {
+            Content = new ByteArrayContent(big) { Headers = { ContentType = new("application/json") } },
+            Headers = { ExpectContinue = true },
+        });
         var chunked = await client.PostAsync("video-generation-jobs", new ChunkedContent(big) { Headers = { ContentType = new("application/json") } });
 
         Assert.True(chunked.RequestMessage!.Headers.TransferEncodingChunked, "the second body was sent with a length");

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
-using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
 using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
@@ -20,7 +19,7 @@ public sealed partial class RenderWorker(
     JobStore jobs,
     VideoRenderer renderer,
     VideoStorage storage,
-    CallbackOutbox outbox,
+    JobLifecycle lifecycle,
     WorkSignal signal,
     RunningRenders running,
     HostedIds hostedIds,
@@ -113,8 +112,7 @@ public sealed partial class RenderWorker(
             var video = new FinishedVideo(
                 request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0,
                 RenderStats: JsonSerializer.Serialize(result.Stats, JsonSerializerOptions.Web));
-            var stored = await jobs.FinishAsync(job, owner, video,
-                (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Finished, fileKey, shareId, null, CancellationToken.None), CancellationToken.None);
+            var stored = await lifecycle.FinishAsync(job, owner, video, CancellationToken.None);
             if (stored)
             {
                 signal.NotifyCallbacks();
@@ -173,8 +171,7 @@ public sealed partial class RenderWorker(
 
     private async Task FailAsync(JobRow job, string owner, string error)
     {
-        var failed = await jobs.FailAsync(job, owner, error,
-            (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Failed, null, null, error, CancellationToken.None), CancellationToken.None);
+        var failed = await lifecycle.FailAsync(job, owner, error, CancellationToken.None);
         if (failed)
         {
             signal.NotifyCallbacks();

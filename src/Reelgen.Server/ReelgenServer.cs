@@ -153,6 +153,7 @@ public static class ReelgenServer
         services.AddReelgenHealth();
         services.AddApiReference();
         services.AddJobEvents();
+        services.AddTokenRateLimit();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
         services.AddVideoStorage(roles.Storage.Provider);
@@ -197,6 +198,7 @@ public static class ReelgenServer
             return next(http);
         });
         app.UseRouting();
+        app.UseRateLimiter();
         app.MapHealth();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
@@ -205,6 +207,7 @@ public static class ReelgenServer
         {
             app.MapGroup(prefix)
                 .RequireWorkspaceToken()
+                .RequireTokenRateLimit()
                 .MapJobs()
                 .MapJobEvents()
                 .MapCallbacks()

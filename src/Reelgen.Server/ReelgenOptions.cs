@@ -47,6 +47,10 @@ public sealed class ReelgenOptions : IValidatableObject
     [ValidateObjectMembers]
     public JobLimits Limits { get; set; } = new();
 
+    /// <summary>How many requests one API token may make (<c>Reelgen__RateLimit__X</c>).</summary>
+    [ValidateObjectMembers]
+    public RateLimitOptions RateLimit { get; set; } = new();
+
     public CompatibilityOptions Compatibility { get; set; } = new();
 
     public AliasOptions Aliases { get; set; } = new();
@@ -157,6 +161,16 @@ public sealed class WorkerOptions : IValidatableObject
         if (HeartbeatInterval >= LeaseDuration)
             yield return new ValidationResult($"must be shorter than Reelgen__Worker__LeaseDuration ({LeaseDuration}).", [nameof(HeartbeatInterval)]);
     }
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>
+    /// Requests one token may make in a minute, in each API process; 0 turns the limit off. The default leaves room
+    /// for a client polling a dozen jobs every second while it submits more.
+    /// </summary>
+    [Range(0, 1_000_000_000)]
+    public int RequestsPerMinute { get; set; } = 1200;
 }
 
 public sealed class CompatibilityOptions

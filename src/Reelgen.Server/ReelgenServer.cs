@@ -155,6 +155,7 @@ public static class ReelgenServer
         services.AddReelgenHealth();
         services.AddApiReference();
         services.AddJobEvents();
+        services.AddTokenRateLimit();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
         services.AddVideoStorage(roles.Storage.Provider);
@@ -199,6 +200,7 @@ public static class ReelgenServer
             return next(http);
         });
         app.UseRouting();
+        app.UseRateLimiter();
         app.MapHealth();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
@@ -207,6 +209,7 @@ public static class ReelgenServer
         {
             app.MapGroup(prefix)
                 .RequireWorkspaceToken()
+                .RequireTokenRateLimit()
                 .MapJobs()
                 .MapJobEvents()
                 .MapCallbacks()

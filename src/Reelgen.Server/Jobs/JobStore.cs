@@ -250,6 +250,26 @@ public sealed class JobStore(Db db, TimeProvider time)
             return true;
         }, ct);
 
+    /// <summary>True when the job's video with <paramref name="fileKey"/> is recorded: a commit whose answer was lost was applied.</summary>
+    public async Task<bool> HasVideoAsync(string jobId, string fileKey, CancellationToken ct) =>
+        await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM videos WHERE job_id = @jobId AND file_key = @fileKey", new { jobId, fileKey }, ct) > 0;
+
+    /// <summary>
+    /// Hands a job its holder will not finish (the worker is stopping) back to the queue at once, its attempt not
+    /// counted, so another worker takes it without waiting for the lease to lapse.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(string jobId, string owner, CancellationToken ct) =>
+        await db.ExecuteAsync(
+            $"""
+            UPDATE jobs SET status = 'in_queue', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, updated_at = @now
+            WHERE id = @jobId AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+            """, new { jobId, owner, now = Now }, ct) == 1;
+
+    /// <summary>The ids of jobs some worker holds a live lease on.</summary>
+    public Task<IReadOnlyList<string>> LeasedJobIdsAsync(CancellationToken ct) =>
+        db.QueryAsync<string>(
+            $"SELECT id FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires_at >= @now AND status IN {JobStatus.RunningSql}", new { now = Now }, ct);
+
     /// <summary>Fails the job with a reason a person can act on, only if <paramref name="owner"/> still holds the lease.</summary>
     public Task<bool> FailAsync(JobRow job, string owner, string error, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>

@@ -97,6 +97,10 @@ public sealed class DatabaseOptions
     /// <summary>Npgsql connection string for <c>postgres</c>; for <c>sqlite</c>, optional (default <c>DataDirectory/reelgen.db</c>).</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>With SQLite, how long a write waits for another process's lock before it fails (the API then answers 503).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "must be between {1} and {2} (whole seconds).")]
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>On PostgreSQL, wake other processes' idle workers with LISTEN/NOTIFY (off behind a transaction-mode pooler; polling remains).</summary>
     public bool Notify { get; set; } = true;
 }
@@ -140,6 +144,13 @@ public sealed class WorkerOptions : IValidatableObject
     /// <summary>A render may take this many times its video's length, when that is more than <see cref="RenderBudget"/>.</summary>
     [Range(0.0, 1000.0)]
     public double RenderBudgetFactor { get; set; } = 10;
+
+    /// <summary>
+    /// How long a stopping worker (SIGTERM) lets its current render finish; past it the render is stopped and its job
+    /// handed back to the queue at once, the attempt not counted.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Scratch space for renders; default <c>DataDirectory/work</c>.</summary>
     public string? WorkDirectory { get; set; }

@@ -124,11 +124,14 @@ public static class ReelgenServer
         // Clients written for the hosted service read an error as `message`: every problem body carries one.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
+        services.AddExceptionHandler<Unavailable>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = CreativeJson.Options.DefaultIgnoreCondition;
         });
         services.AddSingleton(TimeProvider.System);
+        // A stopping worker gives its render Reelgen__Worker__ShutdownGrace, then hands the job back: the host waits for that.
+        services.AddOptions<HostOptions>().Configure<IOptions<ReelgenOptions>>((h, o) => h.ShutdownTimeout = o.Value.Worker.ShutdownGrace + TimeSpan.FromSeconds(15));
         services.AddMemoryCache();
         services.AddSingleton<Db>();
         services.AddSingleton<WorkspaceStore>();

@@ -118,5 +118,13 @@ internal static class Schema
             "CREATE INDEX videos_newest ON videos (workspace_id, created_at, id)",
         ]),
         new(4, "A finished job's render figures", ["ALTER TABLE jobs ADD COLUMN render_stats TEXT NULL"]),
+        // The W3C traceparent of the request that queued the job and of the step that wrote the callback, so the
+        // worker and the dispatcher (any process) continue the same trace; the status index keeps the metrics' counts cheap.
+        new(5, "Trace context of jobs and callbacks; jobs counted by status",
+        [
+            "ALTER TABLE jobs ADD COLUMN trace_parent TEXT NULL",
+            "ALTER TABLE callback_deliveries ADD COLUMN trace_parent TEXT NULL",
+            "CREATE INDEX jobs_status ON jobs (status)",
+        ]),
     ];
 }

@@ -124,11 +124,14 @@ public static class ReelgenServer
         // Clients written for the hosted service read an error as `message`: every problem body carries one.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
+        services.AddExceptionHandler<Unavailable>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = CreativeJson.Options.DefaultIgnoreCondition;
         });
         services.AddSingleton(TimeProvider.System);
+        // A stopping worker gives its render Reelgen__Worker__ShutdownGrace, then hands the job back: the host waits for that.
+        services.AddOptions<HostOptions>().Configure<IOptions<ReelgenOptions>>((h, o) => h.ShutdownTimeout = o.Value.Worker.ShutdownGrace + TimeSpan.FromSeconds(15));
         services.AddMemoryCache();
         services.AddSingleton<Db>();
         services.AddSingleton<WorkspaceStore>();
@@ -153,6 +156,7 @@ public static class ReelgenServer
         services.AddReelgenHealth();
         services.AddApiReference();
         services.AddJobEvents();
+        services.AddTokenRateLimit();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
         services.AddTelemetry(builder.Configuration, roles.Telemetry);
@@ -198,6 +202,7 @@ public static class ReelgenServer
             return next(http);
         });
         app.UseRouting();
+        app.UseRateLimiter();
         app.MapHealth();
         app.MapMetrics();
         app.MapApiReference();
@@ -207,6 +212,7 @@ public static class ReelgenServer
         {
             app.MapGroup(prefix)
                 .RequireWorkspaceToken()
+                .RequireTokenRateLimit()
                 .MapJobs()
                 .MapJobEvents()
                 .MapCallbacks()

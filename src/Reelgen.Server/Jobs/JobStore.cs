@@ -167,19 +167,35 @@ public sealed class JobStore(Db db, TimeProvider time)
         return page.ToPage(rows, j => (j.CreatedAt, j.Id));
     }
 
-    /// <summary>Claims the oldest queued job for <paramref name="owner"/>, or returns null when the queue is empty.</summary>
+    /// <summary>
+    /// Claims a queued job for <paramref name="owner"/>, fairly between workspaces, or returns null when the queue is
+    /// empty. The workspace served next is the one with the fewest jobs rendering now, then the one whose last claim is
+    /// oldest (never claimed first); within it, its oldest job. So one workspace's thousand queued jobs delay another
+    /// workspace's single job by at most the render each worker is busy with.
+    /// </summary>
     public Task<JobRow?> ClaimAsync(string owner, TimeSpan lease, CancellationToken ct)
     {
-        // PostgreSQL: SKIP LOCKED lets many workers claim different rows at once. SQLite: one writer at a time,
-        // so the sub-select and the update are already atomic.
-        var pick = db.IsPostgres
-            ? "SELECT id FROM jobs WHERE status = 'in_queue' ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"
-            : "SELECT id FROM jobs WHERE status = 'in_queue' ORDER BY created_at, id LIMIT 1";
+        // The workspaces are ranked once (a few index lookups each), then every queued job is ordered by its
+        // workspace's rank. PostgreSQL: SKIP LOCKED lets many workers claim at once, each passing over rows another
+        // is claiming to the next in that order (never to an empty answer while work is queued). SQLite: one writer
+        // at a time, so the sub-select and the update are already atomic.
+        var pick = $"""
+            SELECT j.id FROM jobs j
+            JOIN (
+                SELECT q.workspace_id,
+                    (SELECT COUNT(*) FROM jobs r WHERE r.workspace_id = q.workspace_id AND r.status IN {JobStatus.RunningSql}) AS running,
+                    COALESCE((SELECT MAX(c.claimed_at) FROM jobs c WHERE c.workspace_id = q.workspace_id), 0) AS last_claimed
+                FROM (SELECT DISTINCT workspace_id FROM jobs WHERE status = 'in_queue') q
+            ) w ON w.workspace_id = j.workspace_id
+            WHERE j.status = 'in_queue'
+            ORDER BY w.running, w.last_claimed, j.created_at, j.id
+            LIMIT 1{(db.IsPostgres ? " FOR UPDATE OF j SKIP LOCKED" : "")}
+            """;
         var now = Now;
         return db.WriteAsync((c, t) => c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
             $"""
             UPDATE jobs SET status = 'preprocessing', lease_owner = @owner, lease_expires_at = @expires,
-                attempts = attempts + 1, updated_at = @now
+                attempts = attempts + 1, claimed_at = @now, updated_at = @now
             WHERE id = ({pick})
             RETURNING {Columns}
             """,
@@ -239,6 +255,26 @@ public sealed class JobStore(Db db, TimeProvider time)
                 await alsoInTransaction(c, t);
             return true;
         }, ct);
+
+    /// <summary>True when the job's video with <paramref name="fileKey"/> is recorded: a commit whose answer was lost was applied.</summary>
+    public async Task<bool> HasVideoAsync(string jobId, string fileKey, CancellationToken ct) =>
+        await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM videos WHERE job_id = @jobId AND file_key = @fileKey", new { jobId, fileKey }, ct) > 0;
+
+    /// <summary>
+    /// Hands a job its holder will not finish (the worker is stopping) back to the queue at once, its attempt not
+    /// counted, so another worker takes it without waiting for the lease to lapse.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(string jobId, string owner, CancellationToken ct) =>
+        await db.ExecuteAsync(
+            $"""
+            UPDATE jobs SET status = 'in_queue', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, updated_at = @now
+            WHERE id = @jobId AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+            """, new { jobId, owner, now = Now }, ct) == 1;
+
+    /// <summary>The ids of jobs some worker holds a live lease on.</summary>
+    public Task<IReadOnlyList<string>> LeasedJobIdsAsync(CancellationToken ct) =>
+        db.QueryAsync<string>(
+            $"SELECT id FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires_at >= @now AND status IN {JobStatus.RunningSql}", new { now = Now }, ct);
 
     /// <summary>Fails the job with a reason a person can act on, only if <paramref name="owner"/> still holds the lease.</summary>
     public Task<bool> FailAsync(JobRow job, string owner, string error, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct) =>

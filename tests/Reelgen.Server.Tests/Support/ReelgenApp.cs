@@ -23,7 +23,7 @@ public sealed class ReelgenApp : WebApplicationFactory<Program>
 
     /// <param name="configure">Changes to the settings.</param>
     /// <param name="time">The service's clock (a FakeTimeProvider drives schedules in tests); the real one by default.</param>
-    /// <param name="services">Changes to the services (an in-memory trace exporter, say).</param>
+    /// <param name="services">Changes to the services, after Reelgen's own (a storage that fails on cue).</param>
     public ReelgenApp(Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         _time = time;

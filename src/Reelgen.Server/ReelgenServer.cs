@@ -137,6 +137,7 @@ public static class ReelgenServer
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobLifecycle>();
+        services.AddSingleton<CallbackOutbox>();
         services.AddSingleton<JobResponses>();
         services.AddSingleton<VideoStore>();
         services.AddSingleton<WorkSignal>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Reelgen.Server.Callbacks;
+using Reelgen.Server.Data;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Tests.Support;
 using Reelgen.Server.Workspaces;
@@ -23,8 +24,8 @@ public sealed class CallbackStoreTests
     {
         var db = await StoreDatabase.CreateAsync(provider);
         var workspace = await new WorkspaceStore(db.Db, _time, new MemoryCache(new MemoryCacheOptions())).EnsureAsync("w", null, CancellationToken.None);
-        var outbox = new CallbackOutbox(Options.Create(new ReelgenOptions { PublicBaseUrl = "http://reelgen.test" }), _time);
         var callbacks = new CallbackStore(db.Db, _time);
+        var outbox = new CallbackOutbox(Options.Create(new ReelgenOptions { PublicBaseUrl = "http://reelgen.test" }), callbacks);
         var jobs = new JobStore(db.Db, _time);
         return new Setup(db, callbacks, jobs, outbox, new JobLifecycle(db.Db, jobs, outbox, callbacks), workspace.Id);
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Reelgen.Server.Data;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Tests.Support;
 using Reelgen.Server.Workspaces;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Reelgen.Server.Data;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Tests.Support;
 using Reelgen.Server.Workspaces;

@@ -1,5 +1,5 @@
 using Reelgen.Creative;
-using Reelgen.Server.Shares;
+using Reelgen.Rendering;
 
 namespace Reelgen.Server.Tests;
 

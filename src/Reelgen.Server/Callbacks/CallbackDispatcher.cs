@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Reelgen.Server.Jobs;
+using Reelgen.Server.Data;
 using Reelgen.Server.Operations;
 using Reelgen.Server.Workspaces;
 

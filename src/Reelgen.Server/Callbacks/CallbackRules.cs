@@ -11,6 +11,9 @@ public static class CallbackRules
     public const int MaxPayloadBytes = 16 * 1024;
     public const int MaxPayloadDepth = 64;
 
+    /// <summary>The callback body's own keys (with <c>error</c>), refused in callbackPayload so nothing the client sent is overwritten.</summary>
+    public static readonly string[] ReservedKeys = ["url", "videoUrl", "shareUrl", "status", "jobId", "videoId"];
+
     public static void Validate(string? url, string urlPath, JsonNode? payload, bool allowPrivate, Dictionary<string, string[]> errors)
     {
         if (url is not null && RefuseUrl(url, allowPrivate) is { } problem)
@@ -22,7 +25,7 @@ public static class CallbackRules
             errors["callbackPayload"] = ["must be a JSON object."];
             return;
         }
-        foreach (var key in CallbackOutbox.ReservedKeys.Append("error"))
+        foreach (var key in ReservedKeys.Append("error"))
         {
             if (obj.ContainsKey(key))
                 errors[$"callbackPayload.{key}"] = [$"'{key}' is reserved: Reelgen sets it in the callback body."];

@@ -6,7 +6,6 @@ public static class CallbackServices
     public static IServiceCollection AddCallbacks(this IServiceCollection services, bool dispatch)
     {
         services.AddSettings<CallbackOptions>(CallbackOptions.Section);
-        services.AddSingleton<CallbackOutbox>();
         services.AddSingleton<CallbackStore>();
         services.AddSingleton<CallbackSender>();
         if (dispatch)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Dapper;
 using Reelgen.Server.Data;
 
@@ -116,6 +117,19 @@ public sealed class CallbackStore(Db db, TimeProvider time)
         db.QueryAsync<CallbackAttempt>(
             "SELECT delivery_id, attempt, attempted_at, status_code, error, duration_ms FROM callback_attempts WHERE delivery_id = @deliveryId ORDER BY attempt",
             new { deliveryId }, ct);
+
+    /// <summary>
+    /// Writes a delivery, due at once, inside the caller's transaction (the one that ends its job). It carries the
+    /// current trace, so its sending continues it.
+    /// </summary>
+    public Task EnqueueAsync(DbConnection c, DbTransaction t, string jobId, string workspaceId, string url, string body, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO callback_deliveries (id, job_id, workspace_id, url, body, status, attempts, next_attempt_at, trace_parent, created_at, updated_at)
+            VALUES (@id, @jobId, @workspaceId, @url, @body, '{CallbackStatus.Pending}', 0, @now, @traceParent, @now, @now)
+            """,
+            new { id = "msg_" + Guid.CreateVersion7().ToString("N"), jobId, workspaceId, url, body, traceParent = Activity.Current?.Id, now = Now },
+            t, cancellationToken: ct));
 
     /// <summary>Cancels the job's pending delivery (the job was deleted), inside the caller's transaction.</summary>
     public Task CancelPendingAsync(DbConnection c, DbTransaction t, string jobId, CancellationToken ct) =>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Reelgen.Server.Data;
 using Reelgen.Server.Http;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Storage;

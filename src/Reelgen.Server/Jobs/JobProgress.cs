@@ -1,4 +1,5 @@
 using Reelgen.Rendering;
+using Reelgen.Server.Data;
 
 namespace Reelgen.Server.Jobs;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Reelgen.Server.Data;
 
 namespace Reelgen.Server.Jobs;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Compatibility;
+using Reelgen.Server.Data;
 using Reelgen.Server.Operations;
-using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Workspaces;
 

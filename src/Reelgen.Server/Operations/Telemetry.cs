@@ -6,7 +6,6 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Reelgen.Server.Data;
-using Reelgen.Server.Jobs;
 
 namespace Reelgen.Server.Operations;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Reelgen.Server.Data;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Workspaces;
 

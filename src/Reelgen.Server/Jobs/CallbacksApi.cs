@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Reelgen.Server.Callbacks;
+using Reelgen.Server.Data;
 using Reelgen.Server.Http;
-using Reelgen.Server.Jobs;
 using Reelgen.Server.Workspaces;
 
-namespace Reelgen.Server.Callbacks;
+namespace Reelgen.Server.Jobs;
 
 public sealed record CallbackAttemptView(long Attempt, string At, int? StatusCode, string? Error, long DurationMs);
 

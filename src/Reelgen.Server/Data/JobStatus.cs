@@ -1,4 +1,4 @@
-namespace Reelgen.Server.Jobs;
+namespace Reelgen.Server.Data;
 
 /// <summary>
 /// The seven statuses of the API, stored as these strings. See docs/job-states.md for the diagram.

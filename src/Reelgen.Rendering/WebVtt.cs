@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Reelgen.Creative;
 
-namespace Reelgen.Server.Shares;
+namespace Reelgen.Rendering;
 
 /// <summary>Writes WebVTT (the captions format browsers play in a <c>&lt;track&gt;</c>).</summary>
 public static class WebVtt

@@ -1,7 +1,7 @@
 using System.Text;
 using Reelgen.Creative;
 
-namespace Reelgen.Server.Shares;
+namespace Reelgen.Rendering;
 
 /// <summary>Writes SubRip (<c>.srt</c>), the captions format most editors and players import.</summary>
 public static class SubRip

@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Reelgen.Server.Data;
 
-namespace Reelgen.Server.Jobs;
+namespace Reelgen.Server.Data;
 
 /// <summary>
 /// Wakes idle loops at once instead of at their next poll: the render workers when a job is queued, the callback
@@ -139,29 +137,4 @@ public sealed partial class WorkSignalListener(Db db, WorkSignal signal, TimePro
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for work from other processes failed; polling meanwhile, retrying in {Delay}")]
     private partial void LogListenFailed(Exception ex, TimeSpan delay);
-}
-
-/// <summary>Renders running in this process, so a DELETE handled here stops one at once (other processes notice at their next heartbeat).</summary>
-public sealed class RunningRenders
-{
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
-
-    public void Add(string jobId, CancellationTokenSource cts) => _running[jobId] = cts;
-
-    public void Remove(string jobId) => _running.TryRemove(jobId, out _);
-
-    public void Cancel(string jobId)
-    {
-        if (_running.TryGetValue(jobId, out var cts))
-        {
-            try
-            {
-                cts.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // finished meanwhile
-            }
-        }
-    }
 }

@@ -1,37 +1,23 @@
 using System.Data.Common;
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
+using Reelgen.Server.Callbacks;
 using Reelgen.Server.Http;
-using Reelgen.Server.Jobs;
 
-namespace Reelgen.Server.Callbacks;
+namespace Reelgen.Server.Jobs;
 
 /// <summary>
-/// Writes a job's callback in the same transaction that ends the job, so a delivery exists if and only if the job
-/// ended: a crash between the two cannot lose it. The dispatcher sends what is written here.
+/// A job's callback: its body, built from the job, enqueued in the same transaction that ends the job (see
+/// <see cref="JobLifecycle"/>), so a delivery exists if and only if the job ended. The dispatcher sends it.
 /// </summary>
-public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvider time)
+public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, CallbackStore store)
 {
-    public static readonly string[] ReservedKeys = ["url", "videoUrl", "shareUrl", "status", "jobId", "videoId"];
-
-    public async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, JobRow job, string status, string? fileKey, string? shareId, string? error, CancellationToken ct)
-    {
-        if (job.CallbackUrl is null)
-            return;
-        var body = BuildBody(job, status, fileKey, shareId, error);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            INSERT INTO callback_deliveries (id, job_id, workspace_id, url, body, status, attempts, next_attempt_at, trace_parent, created_at, updated_at)
-            VALUES (@id, @jobId, @workspaceId, @url, @body, '{CallbackStatus.Pending}', 0, @now, @traceParent, @now, @now)
-            """,
-            new { id = "msg_" + Guid.CreateVersion7().ToString("N"), jobId = job.Id, workspaceId = job.WorkspaceId, url = job.CallbackUrl, body, traceParent = Activity.Current?.Id, now },
-            transaction, cancellationToken: ct));
-    }
+    public Task EnqueueAsync(DbConnection connection, DbTransaction transaction, JobRow job, string status, string? fileKey, string? shareId, string? error, CancellationToken ct) =>
+        job.CallbackUrl is null
+            ? Task.CompletedTask
+            : store.EnqueueAsync(connection, transaction, job.Id, job.WorkspaceId, job.CallbackUrl, BuildBody(job, status, fileKey, shareId, error), ct);
 
     /// <summary>
     /// The body: <c>url</c>, <c>videoUrl</c>, <c>shareUrl</c>, <c>status</c>, <c>jobId</c>, <c>videoId</c> (and
@@ -64,7 +50,7 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
         }
         foreach (var (key, value) in request["callbackPayload"] as JsonObject ?? [])
         {
-            if (!ReservedKeys.Contains(key) && key != "error" && !(key == "warnings" && body.ContainsKey(key)))
+            if (!CallbackRules.ReservedKeys.Contains(key) && key != "error" && !(key == "warnings" && body.ContainsKey(key)))
                 body[key] = value?.DeepClone();
         }
         return body.ToJsonString();

@@ -125,5 +125,19 @@ internal static class Schema
             "CREATE INDEX jobs_queue_by_workspace ON jobs (workspace_id, created_at) WHERE status = 'in_queue'",
             "CREATE INDEX jobs_running ON jobs (workspace_id) WHERE status IN ('preprocessing', 'preprocessing_finished', 'generating')",
         ]),
+        new(6, "Idempotency keys of job submissions, one per workspace and key",
+        [
+            """
+            CREATE TABLE idempotency_keys (
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                idempotency_key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                job_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, idempotency_key)
+            )
+            """,
+            "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+        ]),
     ];
 }

@@ -51,6 +51,12 @@ public sealed class ReelgenOptions : IValidatableObject
     [ValidateObjectMembers]
     public JobLimits Limits { get; set; } = new();
 
+    [ValidateObjectMembers]
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>How many requests one API token may make (<c>Reelgen__RateLimit__X</c>).</summary>
     [ValidateObjectMembers]
     public RateLimitOptions RateLimit { get; set; } = new();
@@ -165,6 +171,36 @@ public sealed class WorkerOptions : IValidatableObject
         if (HeartbeatInterval >= LeaseDuration)
             yield return new ValidationResult($"must be shorter than Reelgen__Worker__LeaseDuration ({LeaseDuration}).", [nameof(HeartbeatInterval)]);
     }
+}
+
+/// <summary>
+/// Metrics and traces (<c>Reelgen__Telemetry__X</c>). Exporting to a collector follows the standard
+/// <c>OTEL_EXPORTER_OTLP_*</c> variables: none set, nothing leaves the process.
+/// </summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Serve Prometheus text at <c>/metrics</c>, without a token (counts and timings only, no workspace's data).</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>How old the figures read from the database (jobs by status, the queue) may be when a scrape reads them.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan DatabaseGaugeInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>How long finished work is kept (<c>Reelgen__Retention__X</c>); unset keeps everything.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Videos made more than this many days ago are deleted, files and all.</summary>
+    [Range(1, 36500)]
+    public int? VideoDays { get; set; }
+
+    /// <summary>Jobs that ended more than this many days ago are removed, with their callbacks and video.</summary>
+    [Range(1, 36500)]
+    public int? JobDays { get; set; }
+
+    /// <summary>How often old videos and jobs are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class RateLimitOptions

@@ -150,7 +150,8 @@ public static class ReelgenServer
             sp.GetRequiredService<VoiceCatalog>(),
             sp.GetRequiredService<ILogger<VideoRenderer>>(),
             sp.GetRequiredService<PresenterCatalog>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService<StartupTasks>();
         services.AddReelgenHealth();
         services.AddApiReference();
@@ -158,6 +159,7 @@ public static class ReelgenServer
         services.AddTokenRateLimit();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
+        services.AddTelemetry(builder.Configuration, roles.Telemetry);
         services.AddVideoStorage(roles.Storage.Provider);
         services.AddCallbacks(dispatch: roles.HasRole("worker"));
         if (roles.HasRole("worker"))
@@ -202,6 +204,7 @@ public static class ReelgenServer
         app.UseRouting();
         app.UseRateLimiter();
         app.MapHealth();
+        app.MapMetrics();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
             return app;

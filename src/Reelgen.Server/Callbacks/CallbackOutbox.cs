@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -24,10 +25,10 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO callback_deliveries (id, job_id, workspace_id, url, body, status, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (@id, @jobId, @workspaceId, @url, @body, 'pending', 0, @now, @now, @now)
+            INSERT INTO callback_deliveries (id, job_id, workspace_id, url, body, status, attempts, next_attempt_at, trace_parent, created_at, updated_at)
+            VALUES (@id, @jobId, @workspaceId, @url, @body, 'pending', 0, @now, @traceParent, @now, @now)
             """,
-            new { id = "msg_" + Guid.CreateVersion7().ToString("N"), jobId = job.Id, workspaceId = job.WorkspaceId, url = job.CallbackUrl, body, now },
+            new { id = "msg_" + Guid.CreateVersion7().ToString("N"), jobId = job.Id, workspaceId = job.WorkspaceId, url = job.CallbackUrl, body, traceParent = Activity.Current?.Id, now },
             transaction, cancellationToken: ct));
     }
 

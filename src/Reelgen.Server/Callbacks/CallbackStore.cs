@@ -15,6 +15,10 @@ public sealed class CallbackDelivery
     public long RoundStart { get; set; }
     public long NextAttemptAt { get; set; }
     public string? LeaseOwner { get; set; }
+
+    /// <summary>The W3C traceparent of the step that ended the job: the delivery's spans continue the job's trace.</summary>
+    public string? TraceParent { get; set; }
+
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
 }
@@ -49,7 +53,7 @@ public enum RedeliverResult
 /// </summary>
 public sealed class CallbackStore(Db db, TimeProvider time)
 {
-    private const string Columns = "id, job_id, workspace_id, url, body, status, attempts, round_start, next_attempt_at, lease_owner, created_at, updated_at";
+    private const string Columns = "id, job_id, workspace_id, url, body, status, attempts, round_start, next_attempt_at, lease_owner, trace_parent, created_at, updated_at";
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 

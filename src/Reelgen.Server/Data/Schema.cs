@@ -125,7 +125,15 @@ internal static class Schema
             "CREATE INDEX jobs_queue_by_workspace ON jobs (workspace_id, created_at) WHERE status = 'in_queue'",
             "CREATE INDEX jobs_running ON jobs (workspace_id) WHERE status IN ('preprocessing', 'preprocessing_finished', 'generating')",
         ]),
-        new(6, "Idempotency keys of job submissions, one per workspace and key",
+        // The W3C traceparent of the request that queued the job and of the step that wrote the callback, so the
+        // worker and the dispatcher (any process) continue the same trace; the status index keeps the metrics' counts cheap.
+        new(6, "Trace context of jobs and callbacks; jobs counted by status",
+        [
+            "ALTER TABLE jobs ADD COLUMN trace_parent TEXT NULL",
+            "ALTER TABLE callback_deliveries ADD COLUMN trace_parent TEXT NULL",
+            "CREATE INDEX jobs_status ON jobs (status)",
+        ]),
+        new(7, "Idempotency keys of job submissions, one per workspace and key",
         [
             """
             CREATE TABLE idempotency_keys (

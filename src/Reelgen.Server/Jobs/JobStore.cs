@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
@@ -26,6 +27,10 @@ public sealed class JobRow
 
     public long Attempts { get; set; }
     public string? LeaseOwner { get; set; }
+
+    /// <summary>The W3C traceparent of the request that queued the job: the worker's spans continue its trace.</summary>
+    public string? TraceParent { get; set; }
+
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
 }
@@ -60,7 +65,7 @@ public sealed record FinishedVideo(string Name, string FileKey, string ShareId, 
 /// </summary>
 public sealed class JobStore(Db db, TimeProvider time)
 {
-    private const string Columns = "id, workspace_id, video_id, status, progress, maximum_progress, request, callback_url, error, warnings, render_stats, attempts, lease_owner, created_at, updated_at";
+    private const string Columns = "id, workspace_id, video_id, status, progress, maximum_progress, request, callback_url, error, warnings, render_stats, attempts, lease_owner, trace_parent, created_at, updated_at";
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -123,7 +128,7 @@ public sealed class JobStore(Db db, TimeProvider time)
         }, ct);
 
     private const string InsertSql =
-        $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @RenderStats, @Attempts, @LeaseOwner, @CreatedAt, @UpdatedAt)";
+        $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @RenderStats, @Attempts, @LeaseOwner, @TraceParent, @CreatedAt, @UpdatedAt)";
 
     private static JobRow NewRow(string workspaceId, NewJob job, long now) => new()
     {
@@ -135,6 +140,7 @@ public sealed class JobStore(Db db, TimeProvider time)
         Request = job.Request,
         CallbackUrl = job.CallbackUrl,
         Warnings = job.Warnings.Count > 0 ? JsonSerializer.Serialize(job.Warnings) : null,
+        TraceParent = Activity.Current?.Id,
         CreatedAt = now,
         UpdatedAt = now,
     };

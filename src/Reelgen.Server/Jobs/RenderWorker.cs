@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
+using Reelgen.Server.Operations;
 using Reelgen.Server.Shares;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Workspaces;
@@ -24,6 +26,7 @@ public sealed partial class RenderWorker(
     WorkSignal signal,
     RunningRenders running,
     HostedIds hostedIds,
+    ReelgenMetrics metrics,
     IOptions<ReelgenOptions> options,
     TimeProvider time,
     ILogger<RenderWorker> logger) : BackgroundService
@@ -89,13 +92,14 @@ public sealed partial class RenderWorker(
         {
             try
             {
+                var claimStarted = time.GetUtcNow();
                 var job = await jobs.ClaimAsync(owner, Settings.LeaseDuration, stoppingToken);
                 if (job is null)
                 {
                     await signal.WaitAsync(Settings.PollInterval, stoppingToken);
                     continue;
                 }
-                await RunJobAsync(job, owner, stoppingToken);
+                await RunJobAsync(job, owner, claimStarted, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -110,8 +114,15 @@ public sealed partial class RenderWorker(
         }
     }
 
-    private async Task RunJobAsync(JobRow job, string owner, CancellationToken stoppingToken)
+    private async Task RunJobAsync(JobRow job, string owner, DateTimeOffset claimStarted, CancellationToken stoppingToken)
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id });
+        // The job's span continues the trace of the request that queued it (stored with the row, so from any process);
+        // the renderer's preprocess and render spans and the storing and finishing below are its children.
+        using var activity = Telemetry.StartFromStored("job", ActivityKind.Consumer, job.TraceParent, claimStarted);
+        activity?.SetTag("reelgen.job.id", job.Id);
+        activity?.SetTag("reelgen.job.attempt", job.Attempts);
+        Telemetry.Source.StartActivity("claim", ActivityKind.Internal, activity?.Context ?? default, startTime: claimStarted)?.Dispose();
         LogClaimed(job.Id, job.Attempts);
         if (job.Attempts > Settings.MaxAttempts)
         {
@@ -161,26 +172,35 @@ public sealed partial class RenderWorker(
                 await File.WriteAllTextAsync(captionsFile, WebVtt.Write(captions), cts.Token);
                 await File.WriteAllTextAsync(subRipFile, SubRip.Write(captions), cts.Token);
             }
-            await storage.StoreAsync(output, fileKey, ".mp4", cts.Token);
-            if (File.Exists(thumbnail))
-                await storage.StoreAsync(thumbnail, fileKey, ".jpg", cts.Token);
-            if (captions.Count > 0)
+            using (Telemetry.Source.StartActivity("store"))
             {
-                await storage.StoreAsync(captionsFile, fileKey, ".vtt", cts.Token);
-                await storage.StoreAsync(subRipFile, fileKey, ".srt", cts.Token);
+                await storage.StoreAsync(output, fileKey, ".mp4", cts.Token);
+                if (File.Exists(thumbnail))
+                    await storage.StoreAsync(thumbnail, fileKey, ".jpg", cts.Token);
+                if (captions.Count > 0)
+                {
+                    await storage.StoreAsync(captionsFile, fileKey, ".vtt", cts.Token);
+                    await storage.StoreAsync(subRipFile, fileKey, ".srt", cts.Token);
+                }
             }
             var video = new FinishedVideo(
                 request.VideoCreative?.Settings?.Name ?? "Untitled video", fileKey, shareId, result.SizeBytes, result.DurationSeconds, result.Width, result.Height, HasCaptions: captions.Count > 0,
                 RenderStats: JsonSerializer.Serialize(result.Stats, JsonSerializerOptions.Web));
-            committed = await CommitAsync(job, fileKey, () => jobs.FinishAsync(job, owner, video,
-                (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Finished, fileKey, shareId, null, CancellationToken.None), CancellationToken.None), cts.Token);
+            // The callback is written inside this span, so its delivery continues the trace from here.
+            using (Telemetry.Source.StartActivity("finish"))
+            {
+                committed = await CommitAsync(job, fileKey, () => jobs.FinishAsync(job, owner, video,
+                    (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Finished, fileKey, shareId, null, CancellationToken.None), CancellationToken.None), cts.Token);
+            }
             if (committed)
             {
                 signal.NotifyCallbacks();
+                metrics.RenderFinished(result.Stats.Seconds, result.DurationSeconds);
                 LogFinished(job.Id, result.DurationSeconds);
             }
             else
             {
+                activity.Fail("the lease was lost before the result was stored");
                 LogLeaseLost(job.Id);
             }
         }
@@ -286,6 +306,8 @@ public sealed partial class RenderWorker(
 
     private async Task FailAsync(JobRow job, string owner, string error)
     {
+        Activity.Current.Fail(error);
+        using var finish = Telemetry.Source.StartActivity("finish");
         var failed = await jobs.FailAsync(job, owner, error,
             (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Failed, null, null, error, CancellationToken.None), CancellationToken.None);
         if (failed)

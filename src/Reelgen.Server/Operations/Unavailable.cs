@@ -53,7 +53,8 @@ public sealed partial class Unavailable(IProblemDetailsService problems, ILogger
                     return "The database";
                 case DbException:
                     return null;
-                case BadHttpRequestException:
+                case BadHttpRequestException or FileNotFoundException:
+                    // A bad body, or a file that is not there: not an outage.
                     return null;
                 case IOException:
                     return "The disk";

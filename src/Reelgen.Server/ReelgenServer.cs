@@ -136,6 +136,7 @@ public static class ReelgenServer
         services.AddSingleton<Db>();
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobLifecycle>();
         services.AddSingleton<JobResponses>();
         services.AddSingleton<VideoStore>();
         services.AddSingleton<WorkSignal>();

@@ -260,42 +260,41 @@ public sealed class JobStore(Db db, TimeProvider time)
         return rows == 1;
     }
 
+    // A job ends in one transaction with its callback (JobLifecycle), so these write in the caller's transaction.
+
     /// <summary>Finishes the job and stores its video, only if <paramref name="owner"/> still holds the lease.</summary>
-    public Task<bool> FinishAsync(JobRow job, string owner, FinishedVideo video, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            var now = Now;
-            var rows = await c.ExecuteAsync(new CommandDefinition(
-                $"""
-                UPDATE jobs SET status = 'finished', progress = maximum_progress, render_stats = @stats, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-                WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
-                """, new { id = job.Id, owner, now, stats = video.RenderStats }, t, cancellationToken: ct));
-            if (rows != 1)
-                return false;
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO videos (id, job_id, workspace_id, name, file_key, share_id, size_bytes, duration_seconds, width, height, has_captions, created_at)
-                VALUES (@VideoId, @JobId, @WorkspaceId, @Name, @FileKey, @ShareId, @SizeBytes, @DurationSeconds, @Width, @Height, @HasCaptions, @now)
-                """,
-                new
-                {
-                    job.VideoId,
-                    JobId = job.Id,
-                    job.WorkspaceId,
-                    video.Name,
-                    video.FileKey,
-                    video.ShareId,
-                    video.SizeBytes,
-                    video.DurationSeconds,
-                    video.Width,
-                    video.Height,
-                    HasCaptions = video.HasCaptions ? 1 : 0,
-                    now,
-                }, t, cancellationToken: ct));
-            if (alsoInTransaction is not null)
-                await alsoInTransaction(c, t);
-            return true;
-        }, ct);
+    public async Task<bool> FinishAsync(DbConnection c, DbTransaction t, JobRow job, string owner, FinishedVideo video, CancellationToken ct)
+    {
+        var now = Now;
+        var rows = await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE jobs SET status = 'finished', progress = maximum_progress, render_stats = @stats, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+            """, new { id = job.Id, owner, now, stats = video.RenderStats }, t, cancellationToken: ct));
+        if (rows != 1)
+            return false;
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO videos (id, job_id, workspace_id, name, file_key, share_id, size_bytes, duration_seconds, width, height, has_captions, created_at)
+            VALUES (@VideoId, @JobId, @WorkspaceId, @Name, @FileKey, @ShareId, @SizeBytes, @DurationSeconds, @Width, @Height, @HasCaptions, @now)
+            """,
+            new
+            {
+                job.VideoId,
+                JobId = job.Id,
+                job.WorkspaceId,
+                video.Name,
+                video.FileKey,
+                video.ShareId,
+                video.SizeBytes,
+                video.DurationSeconds,
+                video.Width,
+                video.Height,
+                HasCaptions = video.HasCaptions ? 1 : 0,
+                now,
+            }, t, cancellationToken: ct));
+        return true;
+    }
 
     /// <summary>True when the job's video with <paramref name="fileKey"/> is recorded: a commit whose answer was lost was applied.</summary>
     public async Task<bool> HasVideoAsync(string jobId, string fileKey, CancellationToken ct) =>
@@ -318,37 +317,23 @@ public sealed class JobStore(Db db, TimeProvider time)
             $"SELECT id FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires_at >= @now AND status IN {JobStatus.RunningSql}", new { now = Now }, ct);
 
     /// <summary>Fails the job with a reason a person can act on, only if <paramref name="owner"/> still holds the lease.</summary>
-    public Task<bool> FailAsync(JobRow job, string owner, string error, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            var rows = await c.ExecuteAsync(new CommandDefinition(
-                $"""
-                UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-                WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
-                """, new { id = job.Id, owner, error, now = Now }, t, cancellationToken: ct));
-            if (rows != 1)
-                return false;
-            if (alsoInTransaction is not null)
-                await alsoInTransaction(c, t);
-            return true;
-        }, ct);
+    public async Task<bool> FailAsync(DbConnection c, DbTransaction t, JobRow job, string owner, string error, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+            """, new { id = job.Id, owner, error, now = Now }, t, cancellationToken: ct)) == 1;
 
-    /// <summary>Marks the job deleted (from any status) and cancels its pending callback. False when it does not exist.</summary>
-    public Task<bool> DeleteAsync(string workspaceId, string jobId, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            var now = Now;
-            var rows = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE jobs SET status = 'deleted', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now WHERE id = @jobId AND workspace_id = @workspaceId",
-                new { jobId, workspaceId, now }, t, cancellationToken: ct));
-            if (rows == 1)
-            {
-                await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE callback_deliveries SET status = 'cancelled', updated_at = @now WHERE job_id = @jobId AND status = 'pending'",
-                    new { jobId, now }, t, cancellationToken: ct));
-            }
-            return rows == 1;
-        }, ct);
+    /// <summary>Marks the job deleted (from any status). False when it does not exist.</summary>
+    public async Task<bool> DeleteAsync(DbConnection c, DbTransaction t, string workspaceId, string jobId, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET status = 'deleted', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now WHERE id = @jobId AND workspace_id = @workspaceId",
+            new { jobId, workspaceId, now = Now }, t, cancellationToken: ct)) == 1;
+
+    /// <summary>The job's status, read inside the caller's transaction; null when the workspace has no such job.</summary>
+    public Task<string?> StatusAsync(DbConnection c, DbTransaction t, string workspaceId, string jobId, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT status FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, t, cancellationToken: ct));
 
     /// <summary>Returns jobs whose worker stopped renewing its lease to the queue. Progress is kept (it never goes down).</summary>
     public Task<int> RescueExpiredAsync(CancellationToken ct)

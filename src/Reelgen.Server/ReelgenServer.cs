@@ -4,6 +4,7 @@ using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
+using Reelgen.Server.Dashboard;
 using Reelgen.Server.Data;
 using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
@@ -152,6 +153,7 @@ public static class ReelgenServer
         services.AddReelgenHealth();
         services.AddApiReference();
         services.AddJobEvents();
+        services.AddDashboardAuth();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
         services.AddVideoStorage(roles.Storage.Provider);
@@ -214,6 +216,7 @@ public static class ReelgenServer
         app.MapPresenterPreviews();
         app.MapVoiceSamples();
         app.MapSharePage();
+        app.MapDashboard();
         return app;
     }
 }

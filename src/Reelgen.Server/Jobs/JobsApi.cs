@@ -34,20 +34,31 @@ public static class JobsApi
         HttpContext http, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
         // Old clients send JSON without a Content-Type, so the body is read whatever the header says.
-        var (node, request, errors) = await ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
+        var (job, errors) = await SubmitAsync(http.Request.Body, http, jobs, signal, options.Value, voices, presenters, hostedIds);
+        return errors is null ? TypedResults.Ok(job!) : Invalid(errors);
+    }
+
+    /// <summary>
+    /// Reads, checks and queues one job for the caller's workspace from a JSON body: the one way a job comes in, for the
+    /// API and the dashboard alike. Either the job or the errors by JSON path.
+    /// </summary>
+    public static async Task<(CreatedJob? Job, Dictionary<string, string[]>? Errors)> SubmitAsync(
+        Stream body, HttpContext http, JobStore jobs, WorkSignal signal, ReelgenOptions options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
+    {
+        var (node, request, errors) = await ReadJsonAsync<VideoGenerationJobRequest>(body, http.RequestAborted);
         List<string> warnings = [];
         if (errors is null)
         {
             // The stored job stays as the client sent it; the worker makes the same substitutions again.
             warnings = hostedIds.StandIn(request!);
-            errors = TemplatesApi.Validator(voices, presenters, options.Value.Limits, requireValues: true).Validate(request!);
-            CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
+            errors = TemplatesApi.Validator(voices, presenters, options.Limits, requireValues: true).Validate(request!);
+            CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Network.AllowPrivateAddresses, errors);
         }
         if (errors.Count > 0)
-            return Invalid(errors);
+            return (null, errors);
         var job = await jobs.CreateAsync(http.Workspace().Id, node!.ToJsonString(), request!.Callback, warnings, http.RequestAborted);
         signal.Notify();
-        return TypedResults.Ok(new CreatedJob(job.Id, job.VideoId));
+        return (new CreatedJob(job.Id, job.VideoId), null);
     }
 
     /// <summary>The workspace's jobs, newest first: <c>limit</c>, <c>cursor</c> and an optional <c>status</c>.</summary>
@@ -130,14 +141,19 @@ public static class JobsApi
     }
 
     /// <summary>Reads a JSON object body; a syntax or type error is reported under the JSON path where it was found.</summary>
-    public static async Task<(JsonObject? Node, T? Value, Dictionary<string, string[]>? Errors)> ReadJsonAsync<T>(HttpRequest request)
+    public static Task<(JsonObject? Node, T? Value, Dictionary<string, string[]>? Errors)> ReadJsonAsync<T>(HttpRequest request)
+        where T : class =>
+        ReadJsonAsync<T>(request.Body, request.HttpContext.RequestAborted);
+
+    /// <inheritdoc cref="ReadJsonAsync{T}(HttpRequest)"/>
+    public static async Task<(JsonObject? Node, T? Value, Dictionary<string, string[]>? Errors)> ReadJsonAsync<T>(Stream body, CancellationToken ct)
         where T : class
     {
         static Dictionary<string, string[]> Error(string path, string message) => new() { [path] = [message] };
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false }, cancellationToken: request.HttpContext.RequestAborted);
+            node = await JsonNode.ParseAsync(body, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false }, cancellationToken: ct);
         }
         catch (JsonException ex)
         {

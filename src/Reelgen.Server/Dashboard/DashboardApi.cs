@@ -159,10 +159,15 @@ public static class DashboardApi
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var text = form["job"].ToString();
         using var body = new MemoryStream(Encoding.UTF8.GetBytes(text));
-        var (job, errors) = await JobsApi.SubmitAsync(body, http, jobs, signal, options.Value, voices, presenters, hostedIds);
-        if (errors is not null)
-            return Html(DashboardHtml.New(Page(http), text, errors), StatusCodes.Status400BadRequest);
-        return TypedResults.Redirect($"{Base(http.Request)}/jobs/{Uri.EscapeDataString(job!.Id)}");
+        switch ((await JobsApi.SubmitAsync(body, http, jobs, signal, options.Value, voices, presenters, hostedIds, idempotencyKey: null)).Result)
+        {
+            case Ok<CreatedJob> created:
+                return TypedResults.Redirect($"{Base(http.Request)}/jobs/{Uri.EscapeDataString(created.Value!.Id)}");
+            case ValidationProblem invalid:
+                return Html(DashboardHtml.New(Page(http), text, invalid.ProblemDetails.Errors), StatusCodes.Status400BadRequest);
+            default:
+                throw new InvalidOperationException("a job without an idempotency key is either queued or refused as invalid");
+        }
     }
 
     public static Task<ContentHttpResult> GetJobAsync(
@@ -172,11 +177,11 @@ public static class DashboardApi
 
     /// <summary>Redelivers through the API's handler; its refusal (no callback, a deleted job) is shown on the job's page.</summary>
     public static async Task<Results<ContentHttpResult, RedirectHttpResult>> PostRedeliverAsync(
-        string jobId, HttpContext http, IAntiforgery antiforgery, JobStore jobs, VideoStore videos, VideoStorage storage, CallbackStore callbacks, WorkSignal signal, IOptions<ReelgenOptions> options)
+        string jobId, HttpContext http, IAntiforgery antiforgery, JobStore jobs, VideoStore videos, VideoStorage storage, CallbackStore callbacks, JobLifecycle lifecycle, WorkSignal signal, IOptions<ReelgenOptions> options)
     {
         if (await RefuseForgedAsync(http, antiforgery) is { } refused)
             return refused;
-        var outcome = (await CallbacksApi.RedeliverAsync(jobId, http, callbacks, signal)).Result;
+        var outcome = (await CallbacksApi.RedeliverAsync(jobId, http, lifecycle, signal)).Result;
         if (outcome is Conflict<ProblemDetails> conflict)
             return await JobPageAsync(jobId, http, jobs, videos, storage, callbacks, options.Value, new Notice(true, conflict.Value!.Detail!), StatusCodes.Status409Conflict);
         if (outcome is NotFound<ProblemDetails>)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Reelgen.Server.Http;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Shares;
 using Reelgen.Server.Videos;
@@ -212,7 +213,7 @@ public static class DashboardHtml
         var html = new StringBuilder();
         if (job.Error is { Length: > 0 } error)
             html.Append($"""<p class="alert error"><strong>Failed:</strong> {E(error)}</p>""").Append('\n');
-        var warnings = JobsApi.Warnings(job.Warnings).Select(w => (string?)w).OfType<string>().ToList();
+        var warnings = ApiJson.Warnings(job.Warnings).Select(w => (string?)w).OfType<string>().ToList();
         if (warnings.Count > 0)
         {
             html.Append("<ul class=\"alert warning\">\n");
@@ -248,7 +249,7 @@ public static class DashboardHtml
     private static string Time(long unixMs)
     {
         var at = DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime;
-        return $"""<time class="ts" datetime="{JobsApi.Timestamp(unixMs)}">{at.ToString("d MMM yyyy, HH:mm:ss", CultureInfo.InvariantCulture)} UTC</time>""";
+        return $"""<time class="ts" datetime="{ApiJson.Timestamp(unixMs)}">{at.ToString("d MMM yyyy, HH:mm:ss", CultureInfo.InvariantCulture)} UTC</time>""";
     }
 
     private static string FileUrl(DashboardPage page, VideoRow video, string extension) =>
@@ -381,7 +382,7 @@ public static class DashboardHtml
 
     private static string Capitalised(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
-    public static string New(DashboardPage page, string text, Dictionary<string, string[]>? errors)
+    public static string New(DashboardPage page, string text, IDictionary<string, string[]>? errors)
     {
         var html = new StringBuilder(4000);
         html.Append($"""

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Reelgen.Server.Data;
 using Reelgen.Server.Http;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Shares;

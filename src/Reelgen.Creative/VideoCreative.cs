@@ -115,6 +115,22 @@ public sealed class Scene
 
     /// <summary>The tracks, bottom first.</summary>
     public List<Track>? Tracks { get; set; }
+
+    /// <summary>How this scene passes into the next: the two overlap for the transition's length (not on the last scene).</summary>
+    public SceneTransition? Transition { get; set; }
+}
+
+/// <summary>
+/// A transition from a scene into the next one: the end of the one and the start of the other overlap for
+/// <see cref="DurationMs"/>, picture and sound, so the video is that much shorter than its scenes together.
+/// </summary>
+public sealed class SceneTransition
+{
+    /// <summary><c>fade</c> (through black), <c>crossfade</c>, <c>wipeleft</c>, <c>slideleft</c>, <c>zoom</c>, ... (see the rendering docs for the list).</summary>
+    public string? Type { get; set; }
+
+    /// <summary>Milliseconds the two scenes overlap, 40 to 5000; default 500.</summary>
+    public double? DurationMs { get; set; }
 }
 
 /// <summary>The kinds of track.</summary>
@@ -201,6 +217,9 @@ public sealed class Track
     /// <summary>Text track: how the text looks.</summary>
     public TextStyle? Style { get; set; }
 
+    /// <summary>Text, image, video or actor track: how it enters and leaves the picture.</summary>
+    public TrackAnimation? Animation { get; set; }
+
     /// <summary>Creates a text track.</summary>
     public static Track TextTrack(string text, Position? position = null, Size? size = null, TextStyle? style = null) =>
         new() { Type = TrackTypes.Text, Text = text, Position = position, Size = size, Style = style };
@@ -220,6 +239,22 @@ public sealed class Track
     /// <summary>Creates an actor track: a presenter speaking a script.</summary>
     public static Track ActorTrack(string actor, string text, string? speakerId = null, Position? position = null, Size? size = null) =>
         new() { Type = TrackTypes.Actor, Actor = actor, Text = text, SpeakerId = speakerId, Position = position, Size = size };
+}
+
+/// <summary>
+/// How a track enters and leaves the picture: <see cref="In"/> over the first <see cref="DurationMs"/> of the time it
+/// shows, <see cref="Out"/> over the last. Either may be left out.
+/// </summary>
+public sealed class TrackAnimation
+{
+    /// <summary><c>fade</c>, <c>slide-left</c>, <c>slide-up</c>, <c>pop</c> or (text tracks) <c>typewriter</c>.</summary>
+    public string? In { get; set; }
+
+    /// <summary>The same kinds, played in reverse as the track leaves.</summary>
+    public string? Out { get; set; }
+
+    /// <summary>Milliseconds each of the two takes, 40 to 10000; default 400 (less when the track shows for less than twice that).</summary>
+    public double? DurationMs { get; set; }
 }
 
 /// <summary>How a text track looks. Every field is optional.</summary>

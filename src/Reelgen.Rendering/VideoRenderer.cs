@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -22,14 +23,20 @@ public sealed partial class VideoRenderer
     private readonly MediaProbe _probe;
     private readonly TimeProvider _time;
     private readonly SpeechCache? _speechCache;
+    private readonly Counter<long>? _assetFailures;
+
+    // Named as the server's source, so a job's trace shows its preprocess and render steps.
+    private static readonly ActivitySource Source = new("Reelgen");
 
     /// <param name="options">Tools, encoder settings and asset limits.</param>
     /// <param name="voices">The voice catalogue; by default the engines installed on this machine.</param>
     /// <param name="logger">Where preprocessing and ffmpeg steps are logged.</param>
     /// <param name="presenters">The presenters; by default the built-in ones.</param>
     /// <param name="time">The clock of progress reports and time limits; the system's by default.</param>
-    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null, PresenterCatalog? presenters = null, TimeProvider? time = null)
+    /// <param name="meters">Where <c>reelgen.asset.fetch.failures</c> is counted (meter <c>Reelgen</c>); not counted by default.</param>
+    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null, PresenterCatalog? presenters = null, TimeProvider? time = null, IMeterFactory? meters = null)
     {
+        _assetFailures = meters?.Create("Reelgen").CreateCounter<long>("reelgen.asset.fetch.failures", "{asset}", "Assets that could not be fetched or were refused, by kind.");
         _time = time ?? TimeProvider.System;
         _options = options;
         _voices = voices ?? new VoiceCatalog();
@@ -64,6 +71,8 @@ public sealed partial class VideoRenderer
         var resolved = DynamicVariables.Apply(creative, variables);
         Directory.CreateDirectory(workDirectory);
         progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0));
+        // Ended where preprocessing ends; on a failure, when the method leaves.
+        using var preprocess = Source.StartActivity("preprocess");
 
         var speechReused = new StrongBox<int>();
         var media = await PrepareMediaAsync(resolved, workDirectory, speechReused, progress, cancellationToken);
@@ -96,6 +105,9 @@ public sealed partial class VideoRenderer
         var subtitles = await SubtitlePainter.DrawAsync(resolved.Settings?.Subtitles, captions, plan, workDirectory, cancellationToken);
         progress?.Report(new RenderProgress(RenderStage.Preprocessing, 1));
         LogPrepared(_logger, media.Count, pictures.Count, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
+        preprocess?.Stop();
+        using var render = Source.StartActivity("render");
+        render?.SetTag("reelgen.video.seconds", plan.Seconds);
 
         var scriptPath = Path.Combine(workDirectory, "graph.txt");
         var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options, await loudness, sprites, subtitles);
@@ -213,13 +225,18 @@ public sealed partial class VideoRenderer
         return media;
     }
 
-    private static async Task<TrackMedia> FetchAsync(AssetFetcher fetcher, SemaphoreSlim gate, string url, MediaKind kind, string label, CancellationToken ct)
+    private async Task<TrackMedia> FetchAsync(AssetFetcher fetcher, SemaphoreSlim gate, string url, MediaKind kind, string label, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
         {
             var asset = await fetcher.FetchAsync(url, kind, label, ct);
             return new TrackMedia(asset.Path, asset.Info);
+        }
+        catch (RenderException)
+        {
+            _assetFailures?.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString().ToLowerInvariant()));
+            throw;
         }
         finally
         {

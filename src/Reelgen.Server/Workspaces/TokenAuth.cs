@@ -33,7 +33,8 @@ public static class TokenAuth
             return await next(context);
         });
 
-    private static string? ReadToken(HttpRequest request)
+    /// <summary>The token the request carries in either header, or null.</summary>
+    public static string? ReadToken(HttpRequest request)
     {
         if (request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return auth[7..].Trim();

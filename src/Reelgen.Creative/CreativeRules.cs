@@ -37,13 +37,6 @@ public static class CreativeRules
     public const double MinTransitionMs = 40;
     public const double MaxTransitionMs = 5000;
 
-    /// <summary>Entrance and exit animations; <c>typewriter</c> only on text tracks.</summary>
-    public static readonly IReadOnlyList<string> Animations = ["fade", "slide-left", "slide-up", "pop", "typewriter"];
-
-    public const double DefaultAnimationMs = 400;
-    public const double MinAnimationMs = 40;
-    public const double MaxAnimationMs = 10000;
-
     /// <summary>True for <c>#RRGGBB</c> and <c>#RRGGBBAA</c>.</summary>
     public static bool IsColor(string? value) =>
         value is not null && value.Length is 7 or 9 && value[0] == '#' && value.Skip(1).All(char.IsAsciiHexDigit);

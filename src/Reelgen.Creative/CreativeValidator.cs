@@ -279,9 +279,6 @@ public sealed class CreativeValidator
         if (track.Effect is { } effect && (track.Type != TrackTypes.Image || !CreativeRules.Effects.Contains(effect)))
             Add($"{path}.effect", track.Type == TrackTypes.Image ? $"'{Truncate(effect)}' is not an effect: one of {string.Join(", ", CreativeRules.Effects)}." : "applies to image tracks only.");
 
-        if (track.Animation is { } animation)
-            CheckAnimation(animation, track, $"{path}.animation");
-
         switch (track.Type)
         {
             case TrackTypes.Image:
@@ -312,26 +309,6 @@ public sealed class CreativeValidator
                     Add($"{path}.text", "the script is empty.");
                 break;
         }
-    }
-
-    private void CheckAnimation(TrackAnimation animation, Track track, string path)
-    {
-        if (track.Type == TrackTypes.Audio)
-        {
-            Add(path, "applies to text, image, video and actor tracks only.");
-            return;
-        }
-        foreach (var (kind, name) in new[] { (animation.In, "in"), (animation.Out, "out") })
-        {
-            if (kind is null)
-                continue;
-            if (!CreativeRules.Animations.Contains(kind))
-                Add($"{path}.{name}", $"'{Truncate(kind)}' is not an animation: one of {string.Join(", ", CreativeRules.Animations)}.");
-            else if (kind == "typewriter" && track.Type != TrackTypes.Text)
-                Add($"{path}.{name}", "typewriter applies to text tracks only; use fade, slide-left, slide-up or pop.");
-        }
-        if (animation.DurationMs is { } d && !(d >= CreativeRules.MinAnimationMs && d <= CreativeRules.MaxAnimationMs))
-            Add($"{path}.durationMs", $"must be between {CreativeRules.MinAnimationMs} and {CreativeRules.MaxAnimationMs} milliseconds.");
     }
 
     private void CheckMs(double? value, string path, bool allowZero)

@@ -217,9 +217,6 @@ public sealed class Track
     /// <summary>Text track: how the text looks.</summary>
     public TextStyle? Style { get; set; }
 
-    /// <summary>Text, image, video or actor track: how it enters and leaves the picture.</summary>
-    public TrackAnimation? Animation { get; set; }
-
     /// <summary>Creates a text track.</summary>
     public static Track TextTrack(string text, Position? position = null, Size? size = null, TextStyle? style = null) =>
         new() { Type = TrackTypes.Text, Text = text, Position = position, Size = size, Style = style };
@@ -239,22 +236,6 @@ public sealed class Track
     /// <summary>Creates an actor track: a presenter speaking a script.</summary>
     public static Track ActorTrack(string actor, string text, string? speakerId = null, Position? position = null, Size? size = null) =>
         new() { Type = TrackTypes.Actor, Actor = actor, Text = text, SpeakerId = speakerId, Position = position, Size = size };
-}
-
-/// <summary>
-/// How a track enters and leaves the picture: <see cref="In"/> over the first <see cref="DurationMs"/> of the time it
-/// shows, <see cref="Out"/> over the last. Either may be left out.
-/// </summary>
-public sealed class TrackAnimation
-{
-    /// <summary><c>fade</c>, <c>slide-left</c>, <c>slide-up</c>, <c>pop</c> or (text tracks) <c>typewriter</c>.</summary>
-    public string? In { get; set; }
-
-    /// <summary>The same kinds, played in reverse as the track leaves.</summary>
-    public string? Out { get; set; }
-
-    /// <summary>Milliseconds each of the two takes, 40 to 10000; default 400 (less when the track shows for less than twice that).</summary>
-    public double? DurationMs { get; set; }
 }
 
 /// <summary>How a text track looks. Every field is optional.</summary>

@@ -92,22 +92,4 @@ public sealed class TransitionTimelineTests
         var error = Assert.Contains(path, errors);
         Assert.Contains(message, error[0]);
     }
-
-    [Theory]
-    [InlineData("""{"type":"text","text":"x","animation":{"in":"typewriter","out":"fade","durationMs":300}}""", null)]
-    [InlineData("""{"type":"image","imageUrl":"http://a/p.png","animation":{"in":"pop"}}""", null)]
-    [InlineData("""{"type":"actor","actor":"ryan","text":"hi","animation":{"out":"slide-up"}}""", null)]
-    [InlineData("""{"type":"image","imageUrl":"http://a/p.png","animation":{"in":"typewriter"}}""", "tracks[0].animation.in")]
-    [InlineData("""{"type":"video","videoUrl":"http://a/v.mp4","animation":{"out":"spin"}}""", "tracks[0].animation.out")]
-    [InlineData("""{"type":"text","text":"x","animation":{"in":"fade","durationMs":20000}}""", "tracks[0].animation.durationMs")]
-    [InlineData("""{"type":"audio","audioUrl":"http://a/m.mp3","animation":{"in":"fade"}}""", "tracks[0].animation")]
-    public void Animations_are_checked_field_by_field(string track, string? path)
-    {
-        var errors = Validate($$$"""{"duration":1000,"tracks":[{{{track}}}]}""");
-
-        if (path is null)
-            Assert.Empty(errors);
-        else
-            Assert.Equal("videoCreative.scenes[0]." + path, Assert.Single(errors).Key);
-    }
 }

@@ -172,6 +172,52 @@ public sealed class JobStoreTests
         Assert.Null(await jobs.ClaimAsync("late", Lease, default));
     }
 
+    private static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
+
+    [Theory]
+    [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
+    public async Task Twenty_racing_submissions_with_one_idempotency_key_in_two_processes_queue_one_job(string provider)
+    {
+        var (db, jobs, ws) = await SetUpAsync(provider);
+        await using var _ = db;
+        await using var another = db.OpenAnother();
+        var stores = new[] { jobs, new JobStore(another, _time) };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => stores[i % 2].CreateOnceAsync(ws, "key", "hash", KeyLifetime, new NewJob("{}", null, []), default))));
+
+        Assert.All(answers, a => Assert.NotNull(a.Job));
+        Assert.Single(answers.Select(a => a.Job!.Id).Distinct());
+        Assert.Single(answers, a => !a.Replayed);
+        Assert.Single((await jobs.ListAsync(ws, new Reelgen.Server.Data.PageRequest(100, null, null), null, default)).Items);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
+    public async Task An_idempotency_key_refuses_another_request_belongs_to_its_workspace_and_lapses_after_its_lifetime(string provider)
+    {
+        var (db, jobs, ws) = await SetUpAsync(provider);
+        await using var _ = db;
+        var other = await WorkspaceAsync(db, "other");
+        var first = await jobs.CreateOnceAsync(ws, "key", "hash-1", KeyLifetime, new NewJob("{}", null, []), default);
+
+        var mismatch = await jobs.CreateOnceAsync(ws, "key", "hash-2", KeyLifetime, new NewJob("{}", null, []), default);
+        var elsewhere = await jobs.CreateOnceAsync(other, "key", "hash-2", KeyLifetime, new NewJob("{}", null, []), default);
+        _time.Advance(KeyLifetime - TimeSpan.FromSeconds(1));
+        var stillKept = await jobs.CreateOnceAsync(ws, "key", "hash-1", KeyLifetime, new NewJob("{}", null, []), default);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var afterLifetime = await jobs.CreateOnceAsync(ws, "key", "hash-2", KeyLifetime, new NewJob("{}", null, []), default);
+
+        Assert.Null(mismatch.Job);
+        Assert.False(elsewhere.Replayed);
+        Assert.NotEqual(first.Job!.Id, elsewhere.Job!.Id);
+        Assert.True(stillKept.Replayed);
+        Assert.Equal(first.Job.Id, stillKept.Job!.Id);
+        Assert.False(afterLifetime.Replayed);
+        Assert.NotEqual(first.Job.Id, afterLifetime.Job!.Id);
+        Assert.Equal(2, (await jobs.ListAsync(ws, new Reelgen.Server.Data.PageRequest(100, null, null), null, default)).Items.Count);
+    }
+
     [Theory]
     [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
     public async Task A_lapsed_lease_is_rescued_and_only_the_new_holder_can_store_the_result(string provider)

@@ -48,6 +48,12 @@ public sealed class JobState
 /// <summary>A job to queue: the request as it will be stored, its callback URL and its warnings.</summary>
 public sealed record NewJob(string Request, string? CallbackUrl, IReadOnlyList<string> Warnings);
 
+/// <summary>
+/// The answer to a submission with an idempotency key: the job it queued, the job an earlier request with the same key
+/// and body queued (<c>Replayed</c>), or no job when the key was used with another body.
+/// </summary>
+public sealed record KeyedJob(JobRow? Job, bool Replayed);
+
 /// <summary>The finished video a lease holder stores, written in the same transaction that finishes the job.</summary>
 /// <c>RenderStats</c>: the render's figures as a JSON object, shown on the job as <c>renderStats</c>.
 public sealed record FinishedVideo(string Name, string FileKey, string ShareId, long SizeBytes, double DurationSeconds, int Width, int Height, bool HasCaptions, string? RenderStats = null);
@@ -85,6 +91,41 @@ public sealed class JobStore(Db db, TimeProvider time)
         await db.WriteAsync(async (c, t) => await c.ExecuteAsync(new CommandDefinition(InsertSql, rows, t, cancellationToken: ct)), ct);
         return rows;
     }
+
+    /// <summary>
+    /// Queues a job under an idempotency key, unless the workspace already used the key within <paramref name="keep"/>:
+    /// then nothing is queued and the answer is that earlier job (<see cref="KeyedJob.Replayed"/>), or no job at all
+    /// when the earlier request differed (<paramref name="requestHash"/> is another). The key's primary key decides
+    /// races, in one process or many: of concurrent requests with one key exactly one inserts it, and the others wait
+    /// for its commit and read its job.
+    /// </summary>
+    public Task<KeyedJob> CreateOnceAsync(string workspaceId, string key, string requestHash, TimeSpan keep, NewJob newJob, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM idempotency_keys WHERE created_at < @cutoff", new { cutoff = now - (long)keep.TotalMilliseconds }, t, cancellationToken: ct));
+            var job = NewRow(workspaceId, newJob, now);
+            var taken = await c.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO idempotency_keys (workspace_id, idempotency_key, request_hash, job_id, created_at)
+                VALUES (@workspaceId, @key, @requestHash, @jobId, @now)
+                ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
+                """, new { workspaceId, key, requestHash, jobId = job.Id, now }, t, cancellationToken: ct));
+            if (taken == 1)
+            {
+                await c.ExecuteAsync(new CommandDefinition(InsertSql, job, t, cancellationToken: ct));
+                return new KeyedJob(job, Replayed: false);
+            }
+            var earlier = await c.QuerySingleAsync<(string RequestHash, string JobId)>(new CommandDefinition(
+                "SELECT request_hash, job_id FROM idempotency_keys WHERE workspace_id = @workspaceId AND idempotency_key = @key",
+                new { workspaceId, key }, t, cancellationToken: ct));
+            if (earlier.RequestHash != requestHash)
+                return new KeyedJob(null, Replayed: false);
+            var row = await c.QuerySingleAsync<JobRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM jobs WHERE id = @id", new { id = earlier.JobId }, t, cancellationToken: ct));
+            return new KeyedJob(row, Replayed: true);
+        }, ct);
 
     private const string InsertSql =
         $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @RenderStats, @Attempts, @LeaseOwner, @TraceParent, @CreatedAt, @UpdatedAt)";

@@ -29,9 +29,12 @@ public static class JobsApi
     }
 
     /// <summary>Accepts a job. The job is committed before the answer, so a 200 survives any crash after it.</summary>
-    public static async Task<Results<Ok<CreatedJob>, ValidationProblem>> CreateJobAsync(
-        HttpContext http, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
+    public static async Task<Results<Ok<CreatedJob>, ValidationProblem, UnprocessableEntity<ProblemDetails>>> CreateJobAsync(
+        HttpContext http, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds,
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey = null)
     {
+        if (IdempotencyKey.Check(idempotencyKey) is { } keyErrors)
+            return Problems.Invalid(keyErrors);
         // Old clients send JSON without a Content-Type, so the body is read whatever the header says.
         var (node, request, errors) = await JsonBody.ReadAsync<VideoGenerationJobRequest>(http.Request);
         List<string> warnings = [];
@@ -44,8 +47,11 @@ public static class JobsApi
         }
         if (errors.Count > 0)
             return Problems.Invalid(errors);
-        var job = await jobs.CreateAsync(http.Workspace().Id, node!.ToJsonString(), request!.Callback, warnings, http.RequestAborted);
-        signal.Notify();
+        var body = node!.ToJsonString();
+        var keep = options.Value.IdempotencyKeyLifetime;
+        var queued = await IdempotencyKey.QueueAsync(http, jobs, signal, keep, idempotencyKey, "video-generation-jobs", body, new NewJob(body, request!.Callback, warnings));
+        if (queued.Job is not { } job)
+            return IdempotencyKey.Reused(keep);
         return TypedResults.Ok(new CreatedJob(job.Id, job.VideoId));
     }
 

@@ -63,9 +63,12 @@ public static class TemplatesApi
     /// Runs a saved template: its variables are merged with these (these win), <c>callbackUrl</c> (or
     /// <c>callback</c>) and <c>callbackPayload</c> set, and the result is validated and queued like any job.
     /// </summary>
-    public static async Task<Results<Ok<CreatedJob>, NotFound<ProblemDetails>, ValidationProblem>> CreateTemplateJobAsync(
-        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
+    public static async Task<Results<Ok<CreatedJob>, NotFound<ProblemDetails>, ValidationProblem, UnprocessableEntity<ProblemDetails>>> CreateTemplateJobAsync(
+        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds,
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey = null)
     {
+        if (IdempotencyKey.Check(idempotencyKey) is { } keyErrors)
+            return Problems.Invalid(keyErrors);
         var (body, _, errors) = await JsonBody.ReadAsync<JsonObject>(http.Request);
         if (errors is not null)
             return Problems.Invalid(errors);
@@ -77,8 +80,10 @@ public static class TemplatesApi
         var job = Instantiate(template, body!, "", options.Value, voices, presenters, hostedIds, errors);
         if (errors.Count > 0)
             return Problems.Invalid(errors);
-        var created = await jobs.CreateAsync(http.Workspace().Id, job.Request, job.CallbackUrl, job.Warnings, http.RequestAborted);
-        signal.Notify();
+        var keep = options.Value.IdempotencyKeyLifetime;
+        var queued = await IdempotencyKey.QueueAsync(http, jobs, signal, keep, idempotencyKey, "template-jobs", body!.ToJsonString(), job);
+        if (queued.Job is not { } created)
+            return IdempotencyKey.Reused(keep);
         return TypedResults.Ok(new CreatedJob(created.Id, created.VideoId));
     }
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's final
-# encode goes straight to the real ffmpeg. For the encode it
+# Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's
+# encoding runs (those with a filter graph script and a file as output: the scene segments and the join, or the
+# single run; not the loudness measurement, whose output is "-") goes straight to the real ffmpeg. For an encode it
 #  - hard-links the renderer's work directory (graph.txt, ffmpeg-args.txt, the drawn PNGs, the speech WAVs, the
-#    fetched assets) to $BENCH_KEEP, so the same command can be replayed by hand once the renderer has deleted it;
-#    linking costs milliseconds and copies no data;
-#  - times the encode and appends "START END WALL USER SYS MAXRSS_KB RENDERER_HWM_KB" to $BENCH_ENCODE_LOG, where
-#    RENDERER_HWM_KB is the peak RSS of the calling renderer process (its parent) up to the end of the encode.
+#    fetched assets) to $BENCH_KEEP at the first encoding run, so the single-run command can be replayed by hand
+#    once the renderer has deleted it; linking costs milliseconds and copies no data;
+#  - times the run and appends "START END WALL USER SYS MAXRSS_KB RENDERER_HWM_KB" to $BENCH_ENCODE_LOG, where
+#    RENDERER_HWM_KB is the peak RSS of the calling renderer process (its parent) up to the end of the run.
 set -uo pipefail
 real=${BENCH_REAL_FFMPEG:?}
 graph=""
@@ -14,10 +15,10 @@ for a in "$@"; do
   [[ $prev == -filter_complex_script ]] && graph=$a
   prev=$a
 done
-[[ -z $graph ]] && exec "$real" "$@"
+[[ -z $graph || ${*: -1} == - ]] && exec "$real" "$@"
 
 work=$(dirname "$graph")
-cp -al "$work" "$BENCH_KEEP/$(basename "$work")"
+[[ -e $BENCH_KEEP/$(basename "$work") ]] || cp -al "$work" "$BENCH_KEEP/$(basename "$work")"
 start=$EPOCHREALTIME
 /usr/bin/time -f "%e %U %S %M" -o "$BENCH_KEEP/encode.time" "$real" "$@"
 rc=$?

@@ -87,8 +87,9 @@ render() {
   local encode; encode=$(awk 'NR==1 {s=$1} {e=$2; w+=$3; u+=$4; y+=$5; if ($6>r) r=$6; if ($7>h) h=$7} END {printf "%s %s %.2f %.2f %.2f %d %d", s, e, w, u, y, r, h}' "$keep/encode.log")
   echo "$id $t0 $t1 $prep0 $video $(tail -n1 "$keep/render.time") $encode $(tail -n1 "$keep/baseline.time")" >>"$data/rows"
 
-  # Plain baseline for the one-scene presenter cases: the base picture looped in the graph, the speech padded.
-  if [[ $id == [ab]-* ]]; then
+  # Plain baseline for the one-scene presenter cases: the base picture looped in the graph, the speech padded (the
+  # same video with the presenter frozen).
+  if [[ $id == [abe]-* ]]; then
     local fps frames
     fps=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["settings"]["fps"])' "$creative")
     frames=$(python3 -c "print(round($video * $fps))")

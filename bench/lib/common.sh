@@ -6,10 +6,11 @@ machine() {
 }
 
 # start_server PORT DATADIR [ENV=VALUE...]: starts reelgen on 127.0.0.1:PORT and waits for /health.
+# The per-token rate limit is off: a benchmark measures the server, sending far more than one client may.
 start_server() {
   local port=$1 data=$2; shift 2
   env ASPNETCORE_URLS="http://127.0.0.1:$port" Reelgen__DataDirectory="$data" Reelgen__BootstrapToken=bench-token-0123456789abcdef0123456789 \
-    Reelgen__PublicBaseUrl="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning "$@" \
+    Reelgen__PublicBaseUrl="http://127.0.0.1:$port" Reelgen__RateLimit__RequestsPerMinute=0 Logging__LogLevel__Default=Warning "$@" \
     dotnet bench/out/reelgen/reelgen.dll >"$data/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's
-# encoding runs (those with a filter graph script and a file as output: the scene segments and the join, or the
-# single run; not the loudness measurement, whose output is "-") goes straight to the real ffmpeg. For an encode it
+# encoding runs (the scene segments and the join, or the single run; not the loudness measurement) goes straight
+# to the real ffmpeg. For an encode it
 #  - hard-links the renderer's work directory (graph.txt, ffmpeg-args.txt, the drawn PNGs, the speech WAVs, the
 #    fetched assets) to $BENCH_KEEP at the first encoding run, so the single-run command can be replayed by hand
 #    once the renderer has deleted it; linking costs milliseconds and copies no data;
@@ -15,7 +15,9 @@ for a in "$@"; do
   [[ $prev == -filter_complex_script ]] && graph=$a
   prev=$a
 done
-[[ -z $graph || ${*: -1} == - ]] && exec "$real" "$@"
+# The encoding runs read graph.txt (the single run), segments-graph.txt or join-graph.txt; the loudness measurement
+# (loudness-graph.txt), which runs while the pictures are drawn, is part of the render like any other call.
+[[ $(basename "$graph") != @(graph|segments-graph|join-graph).txt ]] && exec "$real" "$@"
 
 work=$(dirname "$graph")
 [[ -e $BENCH_KEEP/$(basename "$work") ]] || cp -al "$work" "$BENCH_KEEP/$(basename "$work")"

@@ -6,7 +6,8 @@ namespace Reelgen.Creative;
 /// How much one job may ask for, so that no single request can hold a worker for days or fill its memory. The
 /// server binds them from <c>Reelgen:Limits</c> (env <c>Reelgen__Limits__X</c>). What the request itself shows is
 /// checked at submit (a 400 naming the field); what only the media shows (a clip's length, a picture's size, how
-/// long a script takes to say) fails the render with the same kind of reason.
+/// long a script takes to say) fails the render with the same kind of reason. <see cref="MinFreeDiskBytes"/> guards
+/// the machine rather than one job.
 /// </summary>
 public sealed class JobLimits
 {
@@ -61,4 +62,11 @@ public sealed class JobLimits
     /// <summary>Longest video or audio input, in seconds.</summary>
     [Range(1, 7 * 24 * 60 * 60)]
     public int MaxMediaInputSeconds { get; set; } = 60 * 60;
+
+    /// <summary>
+    /// Least free space, in bytes, on the volumes of the data, work and video directories for a new job to be
+    /// accepted (answered 503 with Retry-After below it); 0 turns the check off.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MinFreeDiskBytes { get; set; } = 1024L * 1024 * 1024;
 }

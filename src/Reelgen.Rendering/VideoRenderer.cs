@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -28,14 +29,20 @@ public sealed partial class VideoRenderer
     private readonly SpeechCache? _speechCache;
     private readonly SceneCache? _sceneCache;
     private readonly Lazy<string> _ffmpegIdentity;
+    private readonly Counter<long>? _assetFailures;
+
+    // Named as the server's source, so a job's trace shows its preprocess and render steps.
+    private static readonly ActivitySource Source = new("Reelgen");
 
     /// <param name="options">Tools, encoder settings and asset limits.</param>
     /// <param name="voices">The voice catalogue; by default the engines installed on this machine.</param>
     /// <param name="logger">Where preprocessing and ffmpeg steps are logged.</param>
     /// <param name="presenters">The presenters; by default the built-in ones.</param>
     /// <param name="time">The clock of progress reports and time limits; the system's by default.</param>
-    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null, PresenterCatalog? presenters = null, TimeProvider? time = null)
+    /// <param name="meters">Where <c>reelgen.asset.fetch.failures</c> is counted (meter <c>Reelgen</c>); not counted by default.</param>
+    public VideoRenderer(RenderOptions options, VoiceCatalog? voices = null, ILogger<VideoRenderer>? logger = null, PresenterCatalog? presenters = null, TimeProvider? time = null, IMeterFactory? meters = null)
     {
+        _assetFailures = meters?.Create("Reelgen").CreateCounter<long>("reelgen.asset.fetch.failures", "{asset}", "Assets that could not be fetched or were refused, by kind.");
         _time = time ?? TimeProvider.System;
         _options = options;
         _voices = voices ?? new VoiceCatalog();
@@ -74,6 +81,8 @@ public sealed partial class VideoRenderer
         var resolved = DynamicVariables.Apply(creative, variables);
         Directory.CreateDirectory(workDirectory);
         progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0));
+        // Ended where preprocessing ends; on a failure, when the method leaves.
+        using var preprocess = Source.StartActivity("preprocess");
 
         var speechReused = new StrongBox<int>();
         var media = await PrepareMediaAsync(resolved, workDirectory, speechReused, progress, cancellationToken);
@@ -84,6 +93,10 @@ public sealed partial class VideoRenderer
         var plan = CompositionPlanner.Plan(timeline);
         // One set of cues: burnt in, and returned for the VTT and SRT files.
         var captions = Captions(timeline, media);
+        // Drawing the pictures is part of the render span: only the scenes the cache lacks are drawn.
+        preprocess?.Stop();
+        using var render = Source.StartActivity("render");
+        render?.SetTag("reelgen.video.seconds", plan.Seconds);
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
         if (directory is not null)
             Directory.CreateDirectory(directory);
@@ -247,7 +260,7 @@ public sealed partial class VideoRenderer
 
     /// <summary>
     /// The first pass of loudness normalisation: the sound alone, mixed as the render will mix it, measured by
-    /// loudnorm. Sound-only, so it costs a fraction of a second even for a long video; none when nothing sounds.
+    /// ebur128. Sound-only, so it costs a fraction of a second even for a long video; none when nothing sounds.
     /// </summary>
     private async Task<Loudness?> MeasureLoudnessAsync(CompositionPlan plan, Dictionary<(int Scene, int Track), TrackMedia> media, string workDirectory, CancellationToken ct)
     {
@@ -314,13 +327,18 @@ public sealed partial class VideoRenderer
         return media;
     }
 
-    private static async Task<TrackMedia> FetchAsync(AssetFetcher fetcher, SemaphoreSlim gate, string url, MediaKind kind, string label, CancellationToken ct)
+    private async Task<TrackMedia> FetchAsync(AssetFetcher fetcher, SemaphoreSlim gate, string url, MediaKind kind, string label, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
         {
             var asset = await fetcher.FetchAsync(url, kind, label, ct);
             return new TrackMedia(asset.Path, asset.Info, ContentHash: asset.Sha256);
+        }
+        catch (RenderException)
+        {
+            _assetFailures?.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString().ToLowerInvariant()));
+            throw;
         }
         finally
         {

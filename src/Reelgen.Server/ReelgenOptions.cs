@@ -27,6 +27,10 @@ public sealed class ReelgenOptions : IValidatableObject
     /// </summary>
     public string? BootstrapWebhookSecret { get; set; }
 
+    /// <summary>How long a job submission's <c>Idempotency-Key</c> is remembered for its workspace.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary><c>api</c>, <c>worker</c> or both, comma separated.</summary>
     [Required, RegularExpression(@"^\s*(api|worker)\s*(,\s*(api|worker)\s*)?$", ErrorMessage = "must be api, worker or api,worker.")]
     public string Roles { get; set; } = "api,worker";
@@ -46,6 +50,16 @@ public sealed class ReelgenOptions : IValidatableObject
     /// <summary>How much one job may ask for (<c>Reelgen__Limits__X</c>).</summary>
     [ValidateObjectMembers]
     public JobLimits Limits { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    [ValidateObjectMembers]
+    public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>How many requests one API token may make (<c>Reelgen__RateLimit__X</c>).</summary>
+    [ValidateObjectMembers]
+    public RateLimitOptions RateLimit { get; set; } = new();
 
     public CompatibilityOptions Compatibility { get; set; } = new();
 
@@ -93,6 +107,10 @@ public sealed class DatabaseOptions
     /// <summary>Npgsql connection string for <c>postgres</c>; for <c>sqlite</c>, optional (default <c>DataDirectory/reelgen.db</c>).</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>With SQLite, how long a write waits for another process's lock before it fails (the API then answers 503).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "must be between {1} and {2} (whole seconds).")]
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>On PostgreSQL, wake other processes' idle workers with LISTEN/NOTIFY (off behind a transaction-mode pooler; polling remains).</summary>
     public bool Notify { get; set; } = true;
 }
@@ -137,6 +155,13 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(0.0, 1000.0)]
     public double RenderBudgetFactor { get; set; } = 10;
 
+    /// <summary>
+    /// How long a stopping worker (SIGTERM) lets its current render finish; past it the render is stopped and its job
+    /// handed back to the queue at once, the attempt not counted.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Scratch space for renders; default <c>DataDirectory/work</c>.</summary>
     public string? WorkDirectory { get; set; }
 
@@ -146,6 +171,46 @@ public sealed class WorkerOptions : IValidatableObject
         if (HeartbeatInterval >= LeaseDuration)
             yield return new ValidationResult($"must be shorter than Reelgen__Worker__LeaseDuration ({LeaseDuration}).", [nameof(HeartbeatInterval)]);
     }
+}
+
+/// <summary>
+/// Metrics and traces (<c>Reelgen__Telemetry__X</c>). Exporting to a collector follows the standard
+/// <c>OTEL_EXPORTER_OTLP_*</c> variables: none set, nothing leaves the process.
+/// </summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Serve Prometheus text at <c>/metrics</c>, without a token (counts and timings only, no workspace's data).</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>How old the figures read from the database (jobs by status, the queue) may be when a scrape reads them.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan DatabaseGaugeInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>How long finished work is kept (<c>Reelgen__Retention__X</c>); unset keeps everything.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Videos made more than this many days ago are deleted, files and all.</summary>
+    [Range(1, 36500)]
+    public int? VideoDays { get; set; }
+
+    /// <summary>Jobs that ended more than this many days ago are removed, with their callbacks and video.</summary>
+    [Range(1, 36500)]
+    public int? JobDays { get; set; }
+
+    /// <summary>How often old videos and jobs are looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>
+    /// Requests one token may make in a minute, in each API process; 0 turns the limit off. The default leaves room
+    /// for a client polling a dozen jobs every second while it submits more.
+    /// </summary>
+    [Range(0, 1_000_000_000)]
+    public int RequestsPerMinute { get; set; } = 1200;
 }
 
 public sealed class CompatibilityOptions

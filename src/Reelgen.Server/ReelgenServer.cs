@@ -4,6 +4,7 @@ using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
+using Reelgen.Server.Dashboard;
 using Reelgen.Server.Data;
 using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
@@ -124,15 +125,19 @@ public static class ReelgenServer
         // Clients written for the hosted service read an error as `message`: every problem body carries one.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("message", c.ProblemDetails.Detail ?? c.ProblemDetails.Title));
+        services.AddExceptionHandler<Unavailable>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = CreativeJson.Options.DefaultIgnoreCondition;
         });
         services.AddSingleton(TimeProvider.System);
+        // A stopping worker gives its render Reelgen__Worker__ShutdownGrace, then hands the job back: the host waits for that.
+        services.AddOptions<HostOptions>().Configure<IOptions<ReelgenOptions>>((h, o) => h.ShutdownTimeout = o.Value.Worker.ShutdownGrace + TimeSpan.FromSeconds(15));
         services.AddMemoryCache();
         services.AddSingleton<Db>();
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobLifecycle>();
         services.AddSingleton<JobResponses>();
         services.AddSingleton<VideoStore>();
         services.AddSingleton<WorkSignal>();
@@ -147,13 +152,17 @@ public static class ReelgenServer
             sp.GetRequiredService<VoiceCatalog>(),
             sp.GetRequiredService<ILogger<VideoRenderer>>(),
             sp.GetRequiredService<PresenterCatalog>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService<StartupTasks>();
         services.AddReelgenHealth();
         services.AddApiReference();
         services.AddJobEvents();
+        services.AddTokenRateLimit();
+        services.AddDashboardAuth();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
+        services.AddTelemetry(builder.Configuration, roles.Telemetry);
         services.AddVideoStorage(roles.Storage.Provider);
         services.AddCallbacks(dispatch: roles.HasRole("worker"));
         if (roles.HasRole("worker"))
@@ -196,7 +205,9 @@ public static class ReelgenServer
             return next(http);
         });
         app.UseRouting();
+        app.UseRateLimiter();
         app.MapHealth();
+        app.MapMetrics();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
             return app;
@@ -204,6 +215,7 @@ public static class ReelgenServer
         {
             app.MapGroup(prefix)
                 .RequireWorkspaceToken()
+                .RequireTokenRateLimit()
                 .MapJobs()
                 .MapJobEvents()
                 .MapCallbacks()
@@ -214,6 +226,7 @@ public static class ReelgenServer
         app.MapPresenterPreviews();
         app.MapVoiceSamples();
         app.MapSharePage();
+        app.MapDashboard();
         return app;
     }
 }

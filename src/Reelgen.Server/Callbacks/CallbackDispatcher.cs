@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Reelgen.Server.Jobs;
+using Reelgen.Server.Operations;
 using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Callbacks;
@@ -15,6 +17,7 @@ public sealed partial class CallbackDispatcher(
     CallbackSender sender,
     WorkspaceStore workspaces,
     WorkSignal signal,
+    ReelgenMetrics metrics,
     TimeProvider time,
     IOptions<CallbackOptions> options,
     ILogger<CallbackDispatcher> logger) : BackgroundService
@@ -69,6 +72,12 @@ public sealed partial class CallbackDispatcher(
 
     private async Task DeliverAsync(CallbackDelivery delivery, string owner, CancellationToken stoppingToken)
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = delivery.JobId, ["DeliveryId"] = delivery.Id });
+        // Continues the job's trace from the step that ended it; the POST below is its child and carries traceparent.
+        using var activity = Telemetry.StartFromStored("callback", ActivityKind.Producer, delivery.TraceParent);
+        activity?.SetTag("reelgen.job.id", delivery.JobId);
+        activity?.SetTag("reelgen.callback.id", delivery.Id);
+        activity?.SetTag("reelgen.callback.attempt", delivery.Attempts + 1);
         var workspace = await workspaces.FindByIdAsync(delivery.WorkspaceId, stoppingToken);
         var attemptedAt = time.GetUtcNow().ToUnixTimeMilliseconds();
         SendOutcome outcome;
@@ -95,6 +104,10 @@ public sealed partial class CallbackDispatcher(
         var attemptInRound = (int)(delivery.Attempts - delivery.RoundStart) + 1;
         var (status, next) = Decide(outcome, attemptInRound);
         var result = new AttemptResult(attemptedAt, outcome.StatusCode, outcome.Error, outcome.DurationMs, status, next);
+        metrics.CallbackAttempted(status, outcome.DurationMs);
+        activity?.SetTag("reelgen.callback.outcome", status);
+        if (!outcome.Delivered)
+            activity.Fail(outcome.Error ?? $"answered {outcome.StatusCode}");
         if (!await store.RecordAttemptAsync(delivery, owner, result, CancellationToken.None))
         {
             LogClaimLost(delivery.Id);
@@ -103,10 +116,10 @@ public sealed partial class CallbackDispatcher(
         var what = outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? outcome.Error ?? "";
         switch (status)
         {
-            case "delivered":
+            case CallbackStatus.Delivered:
                 LogDelivered(delivery.Id, delivery.JobId, what, outcome.DurationMs);
                 break;
-            case "failed":
+            case CallbackStatus.Failed:
                 LogGaveUp(delivery.Id, delivery.JobId, attemptInRound, what);
                 break;
             default:
@@ -121,12 +134,12 @@ public sealed partial class CallbackDispatcher(
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (outcome.Delivered)
-            return ("delivered", now);
+            return (CallbackStatus.Delivered, now);
         if (outcome.StatusCode == StatusCodes.Status410Gone)
-            return ("failed", now);
+            return (CallbackStatus.Failed, now);
         if (_schedule.After(attemptInRound, Random.Shared.NextDouble()) is not { } wait)
-            return ("failed", now);
-        return ("pending", now + (long)(outcome.RetryAfter ?? wait).TotalMilliseconds);
+            return (CallbackStatus.Failed, now);
+        return (CallbackStatus.Pending, now + (long)(outcome.RetryAfter ?? wait).TotalMilliseconds);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Callback {DeliveryId} of job {JobId} delivered ({Outcome}, {DurationMs} ms)")]

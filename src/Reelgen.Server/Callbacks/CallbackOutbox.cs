@@ -1,9 +1,11 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
+using Reelgen.Server.Http;
 using Reelgen.Server.Jobs;
 
 namespace Reelgen.Server.Callbacks;
@@ -23,11 +25,11 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
         var body = BuildBody(job, status, fileKey, shareId, error);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO callback_deliveries (id, job_id, workspace_id, url, body, status, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (@id, @jobId, @workspaceId, @url, @body, 'pending', 0, @now, @now, @now)
+            $"""
+            INSERT INTO callback_deliveries (id, job_id, workspace_id, url, body, status, attempts, next_attempt_at, trace_parent, created_at, updated_at)
+            VALUES (@id, @jobId, @workspaceId, @url, @body, '{CallbackStatus.Pending}', 0, @now, @traceParent, @now, @now)
             """,
-            new { id = "msg_" + Guid.CreateVersion7().ToString("N"), jobId = job.Id, workspaceId = job.WorkspaceId, url = job.CallbackUrl, body, now },
+            new { id = "msg_" + Guid.CreateVersion7().ToString("N"), jobId = job.Id, workspaceId = job.WorkspaceId, url = job.CallbackUrl, body, traceParent = Activity.Current?.Id, now },
             transaction, cancellationToken: ct));
     }
 
@@ -53,7 +55,7 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
         if (error is not null)
             body["error"] = error;
         if (job.Warnings is not null)
-            body["warnings"] = JobsApi.Warnings(job.Warnings);
+            body["warnings"] = ApiJson.Warnings(job.Warnings);
         var typed = request.Deserialize<VideoGenerationJobRequest>(CreativeJson.Options);
         foreach (var (key, value) in typed is null ? [] : DynamicVariables.Merge(typed))
         {

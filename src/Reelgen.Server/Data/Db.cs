@@ -34,7 +34,7 @@ public sealed class Db : IAsyncDisposable
             var builder = new SqliteConnectionStringBuilder(o.Database.ConnectionString ?? "")
             {
                 DataSource = o.Database.ConnectionString is null ? Path.Combine(o.DataDirectory, "reelgen.db") : new SqliteConnectionStringBuilder(o.Database.ConnectionString).DataSource,
-                DefaultTimeout = 30,
+                DefaultTimeout = Math.Max(1, (int)Math.Ceiling(o.Database.BusyTimeout.TotalSeconds)),
                 Pooling = true,
             };
             _source = SqliteFactory.Instance.CreateDataSource(builder.ConnectionString);

@@ -118,5 +118,34 @@ internal static class Schema
             "CREATE INDEX videos_newest ON videos (workspace_id, created_at, id)",
         ]),
         new(4, "A finished job's render figures", ["ALTER TABLE jobs ADD COLUMN render_stats TEXT NULL"]),
+        new(5, "Fair claiming between workspaces: when each job was last claimed, and the indexes that rank workspaces",
+        [
+            "ALTER TABLE jobs ADD COLUMN claimed_at BIGINT NULL",
+            "CREATE INDEX jobs_claims ON jobs (workspace_id, claimed_at)",
+            "CREATE INDEX jobs_queue_by_workspace ON jobs (workspace_id, created_at) WHERE status = 'in_queue'",
+            "CREATE INDEX jobs_running ON jobs (workspace_id) WHERE status IN ('preprocessing', 'preprocessing_finished', 'generating')",
+        ]),
+        // The W3C traceparent of the request that queued the job and of the step that wrote the callback, so the
+        // worker and the dispatcher (any process) continue the same trace; the status index keeps the metrics' counts cheap.
+        new(6, "Trace context of jobs and callbacks; jobs counted by status",
+        [
+            "ALTER TABLE jobs ADD COLUMN trace_parent TEXT NULL",
+            "ALTER TABLE callback_deliveries ADD COLUMN trace_parent TEXT NULL",
+            "CREATE INDEX jobs_status ON jobs (status)",
+        ]),
+        new(7, "Idempotency keys of job submissions, one per workspace and key",
+        [
+            """
+            CREATE TABLE idempotency_keys (
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                idempotency_key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                job_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, idempotency_key)
+            )
+            """,
+            "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+        ]),
     ];
 }

@@ -61,7 +61,7 @@ public static class ApiReference
     private const string Bearer = "bearer";
     private const string HeaderToken = "authorizationtoken";
 
-    /// <summary>Every token-guarded operation may answer 401, and any operation 500, both as problem details.</summary>
+    /// <summary>Every token-guarded operation may answer 401 and 429, and any operation 500, all as problem details.</summary>
     private static async Task DescribeErrorsAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
         var document = context.Document!;
@@ -82,7 +82,24 @@ public static class ApiReference
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(HeaderToken, context.Document)] = [] },
             ];
             operation.Responses.TryAdd("401", Problem("The token is missing or not valid.", problem));
+            var tooMany = Problem("The token made more requests in a minute than Reelgen__RateLimit__RequestsPerMinute allows.", problem);
+            tooMany.Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before the token is served again.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+            };
+            operation.Responses.TryAdd("429", tooMany);
         }
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Name == Jobs.IdempotencyKey.Header)
+            {
+                parameter.Description = "Optional, up to 255 visible ASCII characters: a retry with the same key and body answers the first "
+                    + "request's job (with 'Idempotent-Replayed: true') instead of queuing another; the same key with another body is a 422. "
+                    + "Keys belong to the workspace and are kept for 24 hours (Reelgen__IdempotencyKeyLifetime).";
+            }
+        }
+        if (operation.Responses.TryGetValue("422", out var reused))
+            reused.Description = "The Idempotency-Key was used with another request.";
         operation.Responses.TryAdd("500", Problem("An unexpected error; the detail says what failed.", problem));
     }
 

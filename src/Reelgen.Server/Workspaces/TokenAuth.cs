@@ -11,6 +11,10 @@ public static class TokenAuth
     public static Workspace Workspace(this HttpContext context) =>
         (Workspace)context.Items[WorkspaceKey]!;
 
+    /// <summary>Makes <paramref name="workspace"/> the caller's, for handlers shared with another way of signing in (the dashboard's session).</summary>
+    public static void SetWorkspace(this HttpContext context, Workspace workspace) =>
+        context.Items[WorkspaceKey] = workspace;
+
     public static RouteGroupBuilder RequireWorkspaceToken(this RouteGroupBuilder group) =>
         group.AddEndpointFilter(async (context, next) =>
         {
@@ -29,11 +33,12 @@ public static class TokenAuth
                     detail: detail,
                     extensions: new Dictionary<string, object?> { ["message"] = detail });
             }
-            http.Items[WorkspaceKey] = workspace;
+            http.SetWorkspace(workspace);
             return await next(context);
         });
 
-    private static string? ReadToken(HttpRequest request)
+    /// <summary>The token the request carries in either header, or null.</summary>
+    public static string? ReadToken(HttpRequest request)
     {
         if (request.Headers.Authorization.ToString() is { Length: > 7 } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return auth[7..].Trim();

@@ -12,7 +12,7 @@ public static class CallbackApps
     public const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     /// <summary>An app whose callbacks may reach the loopback receiver, with a retry schedule in milliseconds.</summary>
-    public static ReelgenApp Create(string schedule = "100ms,100ms,100ms", Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null) => new(
+    public static ReelgenApp Create(string schedule = "100ms,100ms,100ms", Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null, Action<IServiceCollection>? services = null) => new(
         s =>
     {
         s["Reelgen:BootstrapWebhookSecret"] = Secret;
@@ -20,7 +20,7 @@ public static class CallbackApps
         s["Reelgen:Callbacks:RetrySchedule"] = schedule;
         s["Reelgen:Callbacks:PollInterval"] = "00:00:00.200";
         configure?.Invoke(s);
-    }, time);
+    }, time, services);
 
     /// <summary>
     /// Writes a job row straight into the store, past the submit checks (for URLs the API would refuse, or a

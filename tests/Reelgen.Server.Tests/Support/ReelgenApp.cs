@@ -19,12 +19,15 @@ public sealed class ReelgenApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _schema;
     private readonly TimeProvider? _time;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="configure">Changes to the settings.</param>
     /// <param name="time">The service's clock (a FakeTimeProvider drives schedules in tests); the real one by default.</param>
-    public ReelgenApp(Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null)
+    /// <param name="services">Changes to the services, after Reelgen's own (a storage that fails on cue).</param>
+    public ReelgenApp(Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         _time = time;
+        _services = services;
         DataDirectory = Directory.CreateTempSubdirectory("reelgen-test-").FullName;
         _settings = new Dictionary<string, string?>
         {
@@ -46,12 +49,17 @@ public sealed class ReelgenApp : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The settings this server runs with (a second server given the same ones shares its database and files).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         if (_time is not null)
             builder.ConfigureServices(services => services.AddSingleton(_time));
+        if (_services is not null)
+            builder.ConfigureServices(_services);
     }
 
     /// <summary>A client for /api/v1 with a Bearer token.</summary>

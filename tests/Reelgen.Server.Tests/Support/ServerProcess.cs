@@ -96,6 +96,20 @@ public sealed class ServerProcess : IDisposable
         _process?.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as a service manager stops a service: the process shuts down in its own way.</summary>
+    public void Terminate() => Assert.Equal(0, SendSignal(_process!.Id, 15));
+
+    /// <summary>Waits for the process to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process!.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public void Dispose()
     {
         if (_process is { HasExited: false })

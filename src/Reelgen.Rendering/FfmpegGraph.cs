@@ -72,29 +72,113 @@ internal static class FfmpegGraph
         IReadOnlyDictionary<(int Scene, int Track), PresenterSprites>? presenters = null,
         SubtitleSprites? subtitles = null)
     {
-        var inputs = new Inputs();
+        var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error" };
         var graph = new StringBuilder();
-        var sceneLabels = plan.Scenes.Select(scene => AppendScene(graph, inputs, plan.Fps, scene, picturePath, media, presenters)).ToList();
-        graph.Append(string.Concat(sceneLabels.Select(l => $"[{l}]")))
-            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneLabels.Count}:v=1:a=0[{(subtitles is null ? "vout" : "scenes")}];\n");
+        var inputs = 0;
+        int AddInput(string path, params string[] inputArgs)
+        {
+            args.AddRange(inputArgs);
+            args.AddRange(MediaSniffer.InputOptions(path));
+            args.AddRange(["-i", path]);
+            return inputs++;
+        }
+        var fps = plan.Fps;
+        var sceneLabels = new List<string>();
+
+        foreach (var scene in plan.Scenes)
+        {
+            var baseLabels = new List<string>();
+            foreach (var segment in scene.Base)
+            {
+                var i = AddInput(picturePath(segment.Picture.Name), "-framerate", Int(fps));
+                var label = $"b{i}";
+                // Converted once, then the same frame is handed on N times: the cost of a still base is nearly zero.
+                graph.Append(CultureInfo.InvariantCulture, $"[{i}:v]format=yuv420p,loop=loop={segment.Frames - 1}:size=1:start=0,setsar=1[{label}];\n");
+                baseLabels.Add(label);
+            }
+            var current = baseLabels[0];
+            if (baseLabels.Count > 1)
+            {
+                current = $"base{scene.Index}";
+                graph.Append(string.Concat(baseLabels.Select(l => $"[{l}]"))).Append(CultureInfo.InvariantCulture, $"concat=n={baseLabels.Count}:v=1:a=0[{current}];\n");
+            }
+
+            var layerNumber = 0;
+            foreach (var layer in scene.Layers)
+            {
+                var enable = $"between(t\\,{Sec((layer.FromFrame - 0.5) / fps)}\\,{Sec((layer.ToFrame - 0.5) / fps)})";
+                var next = $"s{scene.Index}l{layerNumber++}";
+                if (layer is StillLayer still)
+                {
+                    var i = AddInput(picturePath(still.Picture.Name));
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+                }
+                else if (layer is PresenterLayer presenter)
+                {
+                    var body = AddInput(picturePath(presenter.Body.Name));
+                    var withBody = $"{next}b";
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{body}:v]overlay=x={presenter.Body.X}:y={presenter.Body.Y}:eof_action=repeat:eval=init:enable='{enable}'[{withBody}];\n");
+                    var sprites = presenters![(presenter.Track.SceneIndex, presenter.Track.TrackIndex)];
+                    // The head: one decoded picture per change of pose (a few a second), held by overlay in between
+                    // and moved by the sway expressions on every frame. The list names only files beside it.
+                    // The one concat list ffmpeg reads is this one, written by the renderer; downloads carrying one are refused.
+                    args.AddRange(["-safe", "1", "-f", "concat", "-protocol_whitelist", "file", "-i", sprites.ListPath]);
+                    var head = inputs++;
+                    var start = presenter.FromFrame / (double)fps;
+                    var (swayX, swayY) = sprites.Sway.Expressions(start);
+                    graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS+{Sec(start)}/TB[h{head}];\n");
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{withBody}][h{head}]overlay=x='{sprites.X}+{swayX}':y='{sprites.Y}+{swayY}':eof_action=repeat:eval=frame:enable='{enable}'[{next}];\n");
+                }
+                else if (layer is KenBurnsLayer kenBurns)
+                {
+                    var i = AddInput(picturePath(kenBurns.Picture.Name), "-framerate", Int(fps));
+                    AppendKenBurns(graph, kenBurns, $"{i}:v", current, next, enable, fps);
+                }
+                else if (layer is VideoLayer video)
+                {
+                    var t = video.Track;
+                    var m = media[(t.SceneIndex, t.TrackIndex)];
+                    var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
+                    // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
+                    // each hold several frames; the encoder, not the decoding, is the bottleneck.
+                    var i = AddInput(m.Path, "-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds));
+                    var clip = $"c{i}";
+                    var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
+                        ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
+                        : "";
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,{FitClip(t, key, clip)};\n");
+                    // Centred in its box; the last frame holds if the clip is shorter than the track.
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{clip}]overlay=x={t.X}+({t.Width}-overlay_w)/2:y={t.Y}+({t.Height}-overlay_h)/2:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+                }
+                current = next;
+            }
+            sceneLabels.Add(current);
+        }
+        AppendJoin(graph, plan, sceneLabels, video: true, subtitles is null ? "vout" : "scenes");
         if (subtitles is not null)
         {
             // Burnt-in captions over everything, across scene cuts: one picture per cue (a transparent one in
             // between) from a list written by the renderer, held by overlay until the next.
-            var i = inputs.AddList(subtitles.ListPath);
+            args.AddRange(["-safe", "1", "-f", "concat", "-protocol_whitelist", "file", "-i", subtitles.ListPath]);
+            var i = inputs++;
             graph.Append(CultureInfo.InvariantCulture,
                 $"[scenes][{i}:v]overlay=x={subtitles.X}:y={subtitles.Y}:eof_action=pass:eval=init[vout];\n");
         }
 
-        var mix = AppendSound(graph, plan, media, inputs.Add);
+        var total = Sec(plan.Seconds);
+        var mix = AppendSound(graph, plan, media, AddInput);
         graph.Append(CultureInfo.InvariantCulture, $"[{mix}]{Normalise(loudness)}[aout]");
 
-        var args = inputs.Args;
         args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-map", "[aout]"]);
-        args.AddRange(VideoCodec(options, plan.Fps));
-        args.AddRange(AudioCodec(options));
+        args.AddRange(["-c:v", "libx264", "-preset", options.Preset, "-crf", Int(options.Crf), "-pix_fmt", "yuv420p", "-r", Int(fps)]);
+        args.AddRange(["-c:a", "aac", "-b:a", Int(options.AudioBitrateKbps) + "k", "-ar", "48000", "-ac", "2"]);
         // -t, not -frames:v: a frame limit ends the output before the encoder flushes the last AAC frames.
-        args.AddRange(["-t", Sec(plan.Seconds), "-movflags", "+faststart"]);
+        args.AddRange(["-t", total, "-movflags", "+faststart"]);
         args.AddRange(BitExact);
         args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
         return new FfmpegInvocation(args, graph.ToString());
@@ -450,9 +534,76 @@ internal static class FfmpegGraph
                 .Append(CultureInfo.InvariantCulture, $"amix=inputs={labels.Count}:duration=first:dropout_transition=0:normalize=0[{mixed}];\n");
             sceneSounds.Add(mixed);
         }
-        graph.Append(string.Concat(sceneSounds.Select(l => $"[{l}]")))
-            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneSounds.Count}:v=0:a=1[mix];\n");
+        AppendJoin(graph, plan, sceneSounds, video: false, "mix");
         return "mix";
+    }
+
+    /// <summary>
+    /// Joins the scenes' pictures (or sounds) into one stream labelled <paramref name="output"/>: runs of scenes
+    /// without a transition are concatenated, and where a scene has one, <c>xfade</c> (<c>acrossfade</c> for the
+    /// sound) blends its last frames with the next scene's first. xfade starts at the next scene's start on the
+    /// video clock, and acrossfade overlaps exactly the samples between that start and the scene's end, so picture
+    /// and sound stay on the same frames. Without transitions this is the single concat it always was.
+    /// </summary>
+    private static void AppendJoin(StringBuilder graph, CompositionPlan plan, List<string> labels, bool video, string output)
+    {
+        var streams = video ? "v=1:a=0" : "v=0:a=1";
+        var groups = new List<(string Label, int Last)>();
+        var run = new List<string>();
+        for (var k = 0; k < plan.Scenes.Count; k++)
+        {
+            run.Add(labels[k]);
+            if (plan.Scenes[k].Transition is null && k < plan.Scenes.Count - 1)
+                continue;
+            var joined = run[0];
+            if (run.Count > 1 || !plan.HasTransitions)
+            {
+                joined = plan.HasTransitions ? $"{(video ? "v" : "a")}run{k}" : output;
+                graph.Append(string.Concat(run.Select(l => $"[{l}]"))).Append(CultureInfo.InvariantCulture, $"concat=n={run.Count}:{streams}[{joined}];\n");
+            }
+            groups.Add((joined, k));
+            run.Clear();
+        }
+        if (!plan.HasTransitions)
+            return;
+        var fps = plan.Fps;
+        string Timebase(string label)
+        {
+            if (!video)
+                return label;
+            // xfade needs both inputs on one time base; concat's is microseconds, a single scene's the frame rate's.
+            graph.Append(CultureInfo.InvariantCulture, $"[{label}]settb=AVTB[{label}tb];\n");
+            return $"{label}tb";
+        }
+        var current = Timebase(groups[0].Label);
+        for (var g = 1; g < groups.Count; g++)
+        {
+            var before = plan.Scenes[groups[g - 1].Last];
+            var next = plan.Scenes[groups[g - 1].Last + 1];
+            var transition = before.Transition!;
+            var label = g == groups.Count - 1 ? output : $"{(video ? "v" : "a")}x{g}";
+            var incoming = Timebase(groups[g].Label);
+            if (video)
+            {
+                if (transition.Type == "fade")
+                {
+                    // Through black: the outgoing picture is black by the middle of the overlap, the incoming one
+                    // black until then (its own clock starts at zero).
+                    var half = Sec(transition.Frames / 2.0 / fps);
+                    graph.Append(CultureInfo.InvariantCulture, $"[{current}]fade=t=out:st={Sec(next.StartFrame / (double)fps)}:d={half}[{current}f];\n");
+                    graph.Append(CultureInfo.InvariantCulture, $"[{incoming}]fade=t=in:st={half}:d={half}[{incoming}f];\n");
+                    (current, incoming) = ($"{current}f", $"{incoming}f");
+                }
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{current}][{incoming}]xfade=transition={transition.Xfade}:duration={Sec(transition.Frames / (double)fps)}:offset={Sec(next.StartFrame / (double)fps)}[{label}];\n");
+            }
+            else
+            {
+                var samples = Sample(before.EndFrame, fps) - Sample(next.StartFrame, fps);
+                graph.Append(CultureInfo.InvariantCulture, $"[{current}][{incoming}]acrossfade=ns={samples}:c1=tri:c2=tri[{label}];\n");
+            }
+            current = label;
+        }
     }
 
     /// <summary>When the scene's presenters speak, in seconds from the scene start.</summary>

@@ -90,6 +90,7 @@ public sealed partial class VideoRenderer
         // The request showed only the explicit durations; with speech and clips measured, the whole length is known.
         if (timeline.DurationMs > _options.Limits.MaxVideoSeconds * 1000.0)
             throw new RenderException($"the video would last {timeline.DurationMs / 1000:0.#} s, more than the {_options.Limits.MaxVideoSeconds} s allowed");
+        CheckTransitionsFit(timeline);
         var plan = CompositionPlanner.Plan(timeline);
         // One set of cues: burnt in, and returned for the VTT and SRT files.
         var captions = Captions(timeline, media);
@@ -107,9 +108,9 @@ public sealed partial class VideoRenderer
         int rendered, reused;
         try
         {
-            // Captions burnt in run across scene cuts, so such a video is drawn in one piece.
-            (rendered, reused) = resolved.Settings?.Subtitles?.BurnIn == true && captions.Count > 0
-                ? await RenderWholeAsync(work, resolved.Settings.Subtitles, captions)
+            // Captions burnt in and transitions run across scene cuts, so such a video is drawn in one piece.
+            (rendered, reused) = (resolved.Settings?.Subtitles?.BurnIn == true && captions.Count > 0) || timeline.Scenes.Any(s => s.Transition is not null)
+                ? await RenderWholeAsync(work, resolved.Settings?.Subtitles, captions)
                 : await RenderScenesAsync(work, timeline);
         }
         catch (OperationCanceledException)
@@ -256,6 +257,26 @@ public sealed partial class VideoRenderer
     {
         public void Report(RenderProgress value) =>
             inner.Report(value with { Fraction = from + ((to - from) * value.Fraction), VideoSeconds = videoSeconds });
+    }
+
+    /// <summary>
+    /// A scene must last at least as long as its transitions in and out together, or they would overlap each other;
+    /// the validator checks the lengths a request shows, this the ones only speech and clips tell.
+    /// </summary>
+    private static void CheckTransitionsFit(Timeline timeline)
+    {
+        for (var s = 0; s < timeline.Scenes.Count; s++)
+        {
+            var scene = timeline.Scenes[s];
+            var into = s > 0 ? timeline.Scenes[s - 1].Transition?.DurationMs ?? 0 : 0;
+            var outOf = scene.Transition?.DurationMs ?? 0;
+            if (into + outOf > scene.DurationMs + 0.5)
+            {
+                throw new RenderException(into > 0 && outOf > 0
+                    ? $"scene {s + 1} lasts {scene.DurationMs:0} ms, shorter than its transitions in and out ({into:0} + {outOf:0} ms); shorten them or lengthen the scene"
+                    : $"scene {s + 1} lasts {scene.DurationMs:0} ms, shorter than the {into + outOf:0} ms transition {(into > 0 ? "into" : "out of")} it; shorten the transition or lengthen the scene");
+            }
+        }
     }
 
     /// <summary>

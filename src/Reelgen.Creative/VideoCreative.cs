@@ -301,4 +301,17 @@ public static class CreativeJson
         AllowTrailingCommas = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
+
+    /// <summary>How a request is parsed before it is typed: trailing commas and comments allowed, a key given twice refused.</summary>
+    public static JsonDocumentOptions DocumentOptions { get; } = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false };
+
+    /// <summary>
+    /// Where a value of the wrong type sits (<c>videoCreative.scenes[1].tracks[0].x</c>, null when the whole value
+    /// was wrong) and what was expected, from the message of a <see cref="JsonException"/> thrown while typing.
+    /// </summary>
+    public static (string? Path, string Message) TypeError(JsonException ex)
+    {
+        var cut = ex.Message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (ex.Path is { Length: > 2 } p ? p[2..] : null, cut > 0 ? ex.Message[..cut] : ex.Message);
+    }
 }

@@ -27,6 +27,10 @@ public sealed class ReelgenOptions : IValidatableObject
     /// </summary>
     public string? BootstrapWebhookSecret { get; set; }
 
+    /// <summary>How long a job submission's <c>Idempotency-Key</c> is remembered for its workspace.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary><c>api</c>, <c>worker</c> or both, comma separated.</summary>
     [Required, RegularExpression(@"^\s*(api|worker)\s*(,\s*(api|worker)\s*)?$", ErrorMessage = "must be api, worker or api,worker.")]
     public string Roles { get; set; } = "api,worker";

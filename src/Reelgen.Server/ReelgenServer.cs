@@ -138,6 +138,7 @@ public static class ReelgenServer
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobMetrics>();
         services.AddSingleton<DiskSpace>();
+        services.AddSingleton<JobLifecycle>();
         services.AddSingleton<JobResponses>();
         services.AddSingleton<VideoStore>();
         services.AddSingleton<WorkSignal>();

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Reelgen.Server.Callbacks;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Tests.Support;
 using Reelgen.Server.Workspaces;
@@ -209,12 +208,10 @@ public sealed class CallbackDeliveryTests(ITestOutputHelper output)
             {
                 job = await before.InsertJobAsync(new JsonObject { ["callback"] = receiver.Url, ["callbackPayload"] = new JsonObject { ["k"] = "v" } });
                 var jobs = before.Services.GetRequiredService<JobStore>();
-                var outbox = before.Services.GetRequiredService<CallbackOutbox>();
                 var claimed = await jobs.ClaimAsync("test-worker", TimeSpan.FromMinutes(1), CancellationToken.None);
                 Assert.Equal(job.Id, claimed!.Id);
                 var video = new FinishedVideo("v", "file-key", "share-id", 1, 1, 2, 2, false);
-                Assert.True(await jobs.FinishAsync(claimed, "test-worker", video,
-                    (c, t) => outbox.EnqueueAsync(c, t, claimed, JobStatus.Finished, "file-key", "share-id", null, CancellationToken.None), CancellationToken.None));
+                Assert.True(await before.Services.GetRequiredService<JobLifecycle>().FinishAsync(claimed, "test-worker", video, CancellationToken.None));
                 var pending = (await before.V1Client().GetCallbacksAsync(job.Id))["deliveries"]!.AsArray().Single()!;
                 Assert.Equal("pending", (string?)pending["status"]);
                 await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(300));

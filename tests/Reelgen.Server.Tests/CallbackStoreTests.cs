@@ -14,7 +14,7 @@ public sealed class CallbackStoreTests
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
-    private sealed record Setup(StoreDatabase Db, CallbackStore Callbacks, JobStore Jobs, CallbackOutbox Outbox, string WorkspaceId) : IAsyncDisposable
+    private sealed record Setup(StoreDatabase Db, CallbackStore Callbacks, JobStore Jobs, CallbackOutbox Outbox, JobLifecycle Lifecycle, string WorkspaceId) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Db.DisposeAsync();
     }
@@ -24,7 +24,9 @@ public sealed class CallbackStoreTests
         var db = await StoreDatabase.CreateAsync(provider);
         var workspace = await new WorkspaceStore(db.Db, _time, new MemoryCache(new MemoryCacheOptions())).EnsureAsync("w", null, CancellationToken.None);
         var outbox = new CallbackOutbox(Options.Create(new ReelgenOptions { PublicBaseUrl = "http://reelgen.test" }), _time);
-        return new Setup(db, new CallbackStore(db.Db, _time), new JobStore(db.Db, _time), outbox, workspace.Id);
+        var callbacks = new CallbackStore(db.Db, _time);
+        var jobs = new JobStore(db.Db, _time);
+        return new Setup(db, callbacks, jobs, outbox, new JobLifecycle(db.Db, jobs, outbox, callbacks), workspace.Id);
     }
 
     /// <summary>A job with a callback URL, and the delivery its end writes to the outbox.</summary>
@@ -135,17 +137,17 @@ public sealed class CallbackStoreTests
         await s.Callbacks.RecordAttemptAsync(claimed, "a", Delivered(now), default);
         var silent = await s.Jobs.CreateAsync(s.WorkspaceId, "{}", null, null, default);
 
-        Assert.Equal(RedeliverResult.NoJob, await s.Callbacks.RedeliverAsync(s.WorkspaceId, "no-such-job", default));
-        Assert.Equal(RedeliverResult.NoJob, await s.Callbacks.RedeliverAsync("another-workspace", job.Id, default));
-        Assert.Equal(RedeliverResult.NoDelivery, await s.Callbacks.RedeliverAsync(s.WorkspaceId, silent.Id, default));
-        Assert.Equal(RedeliverResult.Queued, await s.Callbacks.RedeliverAsync(s.WorkspaceId, job.Id, default));
+        Assert.Equal(RedeliverResult.NoJob, await s.Lifecycle.RedeliverCallbackAsync(s.WorkspaceId, "no-such-job", default));
+        Assert.Equal(RedeliverResult.NoJob, await s.Lifecycle.RedeliverCallbackAsync("another-workspace", job.Id, default));
+        Assert.Equal(RedeliverResult.NoDelivery, await s.Lifecycle.RedeliverCallbackAsync(s.WorkspaceId, silent.Id, default));
+        Assert.Equal(RedeliverResult.Queued, await s.Lifecycle.RedeliverCallbackAsync(s.WorkspaceId, job.Id, default));
 
         var delivery = Assert.Single(await s.Callbacks.ListForJobAsync(job.Id, default));
         Assert.Equal("pending", delivery.Status);
         Assert.Equal(1, delivery.RoundStart);
         Assert.Equal(claimed.Id, (await s.Callbacks.ClaimAsync("b", Lease, default))!.Id);
 
-        Assert.True(await s.Jobs.DeleteAsync(s.WorkspaceId, job.Id, default));
-        Assert.Equal(RedeliverResult.JobDeleted, await s.Callbacks.RedeliverAsync(s.WorkspaceId, job.Id, default));
+        Assert.True(await s.Lifecycle.DeleteAsync(s.WorkspaceId, job.Id, default));
+        Assert.Equal(RedeliverResult.JobDeleted, await s.Lifecycle.RedeliverCallbackAsync(s.WorkspaceId, job.Id, default));
     }
 }

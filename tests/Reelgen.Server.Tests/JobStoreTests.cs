@@ -20,6 +20,12 @@ public sealed class JobStoreTests
 
     private static FinishedVideo Video(string key) => new("v", key, key + "s", 10, 1.0, 320, 240, false);
 
+    private static Task<bool> FinishAsync(StoreDatabase db, JobStore jobs, JobRow job, string owner, FinishedVideo video) =>
+        db.Db.WriteAsync((c, t) => jobs.FinishAsync(c, t, job, owner, video, default));
+
+    private static Task<bool> DeleteAsync(StoreDatabase db, JobStore jobs, string workspaceId, string jobId) =>
+        db.Db.WriteAsync((c, t) => jobs.DeleteAsync(c, t, workspaceId, jobId, default));
+
     [Theory]
     [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
     public async Task Claims_take_the_oldest_queued_job_once(string provider)
@@ -85,7 +91,7 @@ public sealed class JobStoreTests
 
         // The first worker to finish its render takes the single job next.
         var done = rendering.Dequeue();
-        Assert.True(await jobs.FinishAsync(done, done.LeaseOwner!, Video(done.Id), null, default));
+        Assert.True(await FinishAsync(db, jobs, done, done.LeaseOwner!, Video(done.Id)));
         var next = (await jobs.ClaimAsync(done.LeaseOwner!, Lease, default))!;
 
         Assert.Equal(single.Id, next.Id);
@@ -113,7 +119,7 @@ public sealed class JobStoreTests
         while (await jobs.ClaimAsync("w", Lease, default) is { } job)
         {
             claimed.Add(job);
-            Assert.True(await jobs.FinishAsync(job, "w", Video(job.Id), null, default));
+            Assert.True(await FinishAsync(db, jobs, job, "w", Video(job.Id)));
             _time.Advance(TimeSpan.FromMilliseconds(1));
         }
 
@@ -166,6 +172,52 @@ public sealed class JobStoreTests
         Assert.Null(await jobs.ClaimAsync("late", Lease, default));
     }
 
+    private static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
+
+    [Theory]
+    [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
+    public async Task Twenty_racing_submissions_with_one_idempotency_key_in_two_processes_queue_one_job(string provider)
+    {
+        var (db, jobs, ws) = await SetUpAsync(provider);
+        await using var _ = db;
+        await using var another = db.OpenAnother();
+        var stores = new[] { jobs, new JobStore(another, _time) };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => stores[i % 2].CreateOnceAsync(ws, "key", "hash", KeyLifetime, new NewJob("{}", null, []), default))));
+
+        Assert.All(answers, a => Assert.NotNull(a.Job));
+        Assert.Single(answers.Select(a => a.Job!.Id).Distinct());
+        Assert.Single(answers, a => !a.Replayed);
+        Assert.Single((await jobs.ListAsync(ws, new Reelgen.Server.Data.PageRequest(100, null, null), null, default)).Items);
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
+    public async Task An_idempotency_key_refuses_another_request_belongs_to_its_workspace_and_lapses_after_its_lifetime(string provider)
+    {
+        var (db, jobs, ws) = await SetUpAsync(provider);
+        await using var _ = db;
+        var other = await WorkspaceAsync(db, "other");
+        var first = await jobs.CreateOnceAsync(ws, "key", "hash-1", KeyLifetime, new NewJob("{}", null, []), default);
+
+        var mismatch = await jobs.CreateOnceAsync(ws, "key", "hash-2", KeyLifetime, new NewJob("{}", null, []), default);
+        var elsewhere = await jobs.CreateOnceAsync(other, "key", "hash-2", KeyLifetime, new NewJob("{}", null, []), default);
+        _time.Advance(KeyLifetime - TimeSpan.FromSeconds(1));
+        var stillKept = await jobs.CreateOnceAsync(ws, "key", "hash-1", KeyLifetime, new NewJob("{}", null, []), default);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var afterLifetime = await jobs.CreateOnceAsync(ws, "key", "hash-2", KeyLifetime, new NewJob("{}", null, []), default);
+
+        Assert.Null(mismatch.Job);
+        Assert.False(elsewhere.Replayed);
+        Assert.NotEqual(first.Job!.Id, elsewhere.Job!.Id);
+        Assert.True(stillKept.Replayed);
+        Assert.Equal(first.Job.Id, stillKept.Job!.Id);
+        Assert.False(afterLifetime.Replayed);
+        Assert.NotEqual(first.Job.Id, afterLifetime.Job!.Id);
+        Assert.Equal(2, (await jobs.ListAsync(ws, new Reelgen.Server.Data.PageRequest(100, null, null), null, default)).Items.Count);
+    }
+
     [Theory]
     [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
     public async Task A_lapsed_lease_is_rescued_and_only_the_new_holder_can_store_the_result(string provider)
@@ -187,8 +239,8 @@ public sealed class JobStoreTests
         var second = (await jobs.ClaimAsync("new", Lease, default))!;
         Assert.Equal(2, second.Attempts);
         Assert.False(await jobs.HeartbeatAsync(job.Id, "old", JobStatus.Generating, 90, Lease, default));
-        Assert.False(await jobs.FinishAsync(first, "old", Video("k1"), null, default));
-        Assert.True(await jobs.FinishAsync(second, "new", Video("k2"), null, default));
+        Assert.False(await FinishAsync(db, jobs, first, "old", Video("k1")));
+        Assert.True(await FinishAsync(db, jobs, second, "new", Video("k2")));
         var finished = (await jobs.FindAsync(ws, job.Id, default))!;
         Assert.Equal(JobStatus.Finished, finished.Status);
         Assert.Equal(finished.MaximumProgress, finished.Progress);
@@ -218,13 +270,13 @@ public sealed class JobStoreTests
         var job = await jobs.CreateAsync(ws, "{}", "http://example.com/cb", null, default);
         var claimed = (await jobs.ClaimAsync("a", Lease, default))!;
 
-        Assert.True(await jobs.DeleteAsync(ws, job.Id, default));
+        Assert.True(await DeleteAsync(db, jobs, ws, job.Id));
 
         Assert.False(await jobs.HeartbeatAsync(job.Id, "a", JobStatus.Generating, 50, Lease, default));
-        Assert.False(await jobs.FinishAsync(claimed, "a", Video("k"), null, default));
-        Assert.False(await jobs.FailAsync(claimed, "a", "boom", null, default));
+        Assert.False(await FinishAsync(db, jobs, claimed, "a", Video("k")));
+        Assert.False(await db.Db.WriteAsync((c, t) => jobs.FailAsync(c, t, claimed, "a", "boom", default)));
         Assert.Equal(JobStatus.Deleted, (await jobs.FindAsync(ws, job.Id, default))!.Status);
-        Assert.False(await jobs.DeleteAsync("another-workspace", job.Id, default));
+        Assert.False(await DeleteAsync(db, jobs, "another-workspace", job.Id));
     }
 
     [Theory]
@@ -247,7 +299,7 @@ public sealed class JobStoreTests
         }
         var claimed = (await jobs.ClaimAsync("a", Lease, default))!;
         Assert.Equal(oldest.Id, claimed.Id);
-        Assert.True(await jobs.FinishAsync(claimed, "a", Video("k"), null, default));
+        Assert.True(await FinishAsync(db, jobs, claimed, "a", Video("k")));
 
         var seen = new List<string>();
         string? cursor = null;

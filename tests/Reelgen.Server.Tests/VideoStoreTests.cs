@@ -20,7 +20,7 @@ public sealed class VideoStoreTests
         var jobs = new JobStore(db.Db, _time);
         await jobs.CreateAsync(workspace.Id, "{}", null, null, default);
         var job = (await jobs.ClaimAsync("worker", TimeSpan.FromSeconds(30), default))!;
-        Assert.True(await jobs.FinishAsync(job, "worker", new FinishedVideo("Tour", "filekey", "shareid", 1234, 2.5, 320, 240, true), null, default));
+        Assert.True(await db.Db.WriteAsync((c, t) => jobs.FinishAsync(c, t, job, "worker", new FinishedVideo("Tour", "filekey", "shareid", 1234, 2.5, 320, 240, true), default)));
         return (db, new VideoStore(db.Db, _time), workspace.Id, job);
     }
 

@@ -42,7 +42,7 @@ internal sealed class CreativeFile
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
+            node = JsonNode.Parse(File.ReadAllText(path), documentOptions: CreativeJson.DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -78,8 +78,8 @@ internal sealed class CreativeFile
         }
         catch (JsonException ex)
         {
-            var path = ex.Path is { Length: > 2 } p ? Shorten(p[2..]) : "(file)";
-            throw new CliInputException($"{path}: has the wrong type ({ex.Message.Split(" Path:")[0]})");
+            var (path, message) = CreativeJson.TypeError(ex);
+            throw new CliInputException($"{(path is null ? "(file)" : Shorten(path))}: has the wrong type ({message})");
         }
     }
 

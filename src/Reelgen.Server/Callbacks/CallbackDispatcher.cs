@@ -116,10 +116,10 @@ public sealed partial class CallbackDispatcher(
         var what = outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? outcome.Error ?? "";
         switch (status)
         {
-            case "delivered":
+            case CallbackStatus.Delivered:
                 LogDelivered(delivery.Id, delivery.JobId, what, outcome.DurationMs);
                 break;
-            case "failed":
+            case CallbackStatus.Failed:
                 LogGaveUp(delivery.Id, delivery.JobId, attemptInRound, what);
                 break;
             default:
@@ -134,12 +134,12 @@ public sealed partial class CallbackDispatcher(
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (outcome.Delivered)
-            return ("delivered", now);
+            return (CallbackStatus.Delivered, now);
         if (outcome.StatusCode == StatusCodes.Status410Gone)
-            return ("failed", now);
+            return (CallbackStatus.Failed, now);
         if (_schedule.After(attemptInRound, Random.Shared.NextDouble()) is not { } wait)
-            return ("failed", now);
-        return ("pending", now + (long)(outcome.RetryAfter ?? wait).TotalMilliseconds);
+            return (CallbackStatus.Failed, now);
+        return (CallbackStatus.Pending, now + (long)(outcome.RetryAfter ?? wait).TotalMilliseconds);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Callback {DeliveryId} of job {JobId} delivered ({Outcome}, {DurationMs} ms)")]

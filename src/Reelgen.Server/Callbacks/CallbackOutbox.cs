@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
+using Reelgen.Server.Http;
 using Reelgen.Server.Jobs;
 
 namespace Reelgen.Server.Callbacks;
@@ -24,9 +25,9 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
         var body = BuildBody(job, status, fileKey, shareId, error);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await connection.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             INSERT INTO callback_deliveries (id, job_id, workspace_id, url, body, status, attempts, next_attempt_at, trace_parent, created_at, updated_at)
-            VALUES (@id, @jobId, @workspaceId, @url, @body, 'pending', 0, @now, @traceParent, @now, @now)
+            VALUES (@id, @jobId, @workspaceId, @url, @body, '{CallbackStatus.Pending}', 0, @now, @traceParent, @now, @now)
             """,
             new { id = "msg_" + Guid.CreateVersion7().ToString("N"), jobId = job.Id, workspaceId = job.WorkspaceId, url = job.CallbackUrl, body, traceParent = Activity.Current?.Id, now },
             transaction, cancellationToken: ct));
@@ -54,7 +55,7 @@ public sealed class CallbackOutbox(IOptions<ReelgenOptions> options, TimeProvide
         if (error is not null)
             body["error"] = error;
         if (job.Warnings is not null)
-            body["warnings"] = JobsApi.Warnings(job.Warnings);
+            body["warnings"] = ApiJson.Warnings(job.Warnings);
         var typed = request.Deserialize<VideoGenerationJobRequest>(CreativeJson.Options);
         foreach (var (key, value) in typed is null ? [] : DynamicVariables.Merge(typed))
         {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Reelgen.Server.Data;
 
@@ -36,20 +37,11 @@ public sealed class CallbackAttempt
 /// <summary>What became of one attempt, and so of the delivery.</summary>
 public sealed record AttemptResult(long AttemptedAt, int? StatusCode, string? Error, long DurationMs, string NextStatus, long NextAttemptAt);
 
-public enum RedeliverResult
-{
-    NoJob,
-    JobDeleted,
-    NoDelivery,
-    Queued,
-}
-
 /// <summary>
-/// The callback outbox as the dispatcher sees it. Statuses: <c>pending</c> (waiting or being sent),
-/// <c>delivered</c> (a 2xx came back), <c>failed</c> (410, or the schedule ran out), <c>cancelled</c> (the job was
-/// deleted). A claim does not hold a separate lease column: it moves <c>next_attempt_at</c> to the lease's end, so
-/// a sender that dies mid-send leaves a delivery that simply falls due again, and the claim query stays one index
-/// range. Every write after a claim is guarded by <c>lease_owner</c>.
+/// The callback outbox as the dispatcher sees it (statuses: <see cref="CallbackStatus"/>). A claim does not hold a
+/// separate lease column: it moves <c>next_attempt_at</c> to the lease's end, so a sender that dies mid-send leaves a
+/// delivery that simply falls due again, and the claim query stays one index range. Every write after a claim is
+/// guarded by <c>lease_owner</c>.
 /// </summary>
 public sealed class CallbackStore(Db db, TimeProvider time)
 {
@@ -62,7 +54,7 @@ public sealed class CallbackStore(Db db, TimeProvider time)
     {
         // As for jobs: SKIP LOCKED lets many dispatchers claim different rows at once on PostgreSQL; SQLite has one
         // writer, so the sub-select and the update are already atomic.
-        var pick = "SELECT id FROM callback_deliveries WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1"
+        var pick = $"SELECT id FROM callback_deliveries WHERE status = '{CallbackStatus.Pending}' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1"
             + (db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "");
         var now = Now;
         return db.WriteAsync((c, t) => c.QuerySingleOrDefaultAsync<CallbackDelivery>(new CommandDefinition(
@@ -76,7 +68,7 @@ public sealed class CallbackStore(Db db, TimeProvider time)
 
     /// <summary>When the next pending delivery falls due (Unix ms), or null when none is pending.</summary>
     public Task<long?> NextDueAsync(CancellationToken ct) =>
-        db.QuerySingleOrDefaultAsync<long?>("SELECT MIN(next_attempt_at) FROM callback_deliveries WHERE status = 'pending'", null, ct);
+        db.QuerySingleOrDefaultAsync<long?>($"SELECT MIN(next_attempt_at) FROM callback_deliveries WHERE status = '{CallbackStatus.Pending}'", null, ct);
 
     /// <summary>
     /// Records an attempt and moves the delivery on, only if <paramref name="owner"/> still holds it. A delivery
@@ -86,9 +78,9 @@ public sealed class CallbackStore(Db db, TimeProvider time)
         db.WriteAsync(async (c, t) =>
         {
             var rows = await c.ExecuteAsync(new CommandDefinition(
-                """
+                $"""
                 UPDATE callback_deliveries SET attempts = attempts + 1, lease_owner = NULL, updated_at = @now,
-                    status = CASE WHEN status = 'pending' THEN @status ELSE status END, next_attempt_at = @next
+                    status = CASE WHEN status = '{CallbackStatus.Pending}' THEN @status ELSE status END, next_attempt_at = @next
                 WHERE id = @id AND lease_owner = @owner
                 """,
                 new { id = delivery.Id, owner, status = result.NextStatus, next = result.NextAttemptAt, now = Now }, t, cancellationToken: ct));
@@ -125,30 +117,30 @@ public sealed class CallbackStore(Db db, TimeProvider time)
             "SELECT delivery_id, attempt, attempted_at, status_code, error, duration_ms FROM callback_attempts WHERE delivery_id = @deliveryId ORDER BY attempt",
             new { deliveryId }, ct);
 
+    /// <summary>Cancels the job's pending delivery (the job was deleted), inside the caller's transaction.</summary>
+    public Task CancelPendingAsync(DbConnection c, DbTransaction t, string jobId, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            $"UPDATE callback_deliveries SET status = '{CallbackStatus.Cancelled}', updated_at = @now WHERE job_id = @jobId AND status = '{CallbackStatus.Pending}'",
+            new { jobId, now = Now }, t, cancellationToken: ct));
+
     /// <summary>
-    /// Sends a job's callback again, with the same id and body and a fresh retry schedule. A delivery still pending
-    /// is only brought forward. Never for a deleted job.
+    /// Sends the job's callback again, with the same id and body and a fresh retry schedule, inside the caller's
+    /// transaction (which has checked that the job is not deleted). A delivery still pending is only brought
+    /// forward. False when the job has no delivery.
     /// </summary>
-    public Task<RedeliverResult> RedeliverAsync(string workspaceId, string jobId, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            var status = await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-                "SELECT status FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, t, cancellationToken: ct));
-            if (status is null)
-                return RedeliverResult.NoJob;
-            if (status == "deleted")
-                return RedeliverResult.JobDeleted;
-            var now = Now;
-            var rows = await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE callback_deliveries SET status = 'pending', round_start = attempts, next_attempt_at = @now, updated_at = @now
-                WHERE job_id = @jobId AND status IN ('delivered', 'failed')
-                """, new { jobId, now }, t, cancellationToken: ct));
-            rows += await c.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE callback_deliveries SET next_attempt_at = CASE WHEN lease_owner IS NULL THEN @now ELSE next_attempt_at END, updated_at = @now
-                WHERE job_id = @jobId AND status = 'pending'
-                """, new { jobId, now }, t, cancellationToken: ct));
-            return rows > 0 ? RedeliverResult.Queued : RedeliverResult.NoDelivery;
-        }, ct);
+    public async Task<bool> RedeliverAsync(DbConnection c, DbTransaction t, string jobId, CancellationToken ct)
+    {
+        var now = Now;
+        var rows = await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE callback_deliveries SET status = '{CallbackStatus.Pending}', round_start = attempts, next_attempt_at = @now, updated_at = @now
+            WHERE job_id = @jobId AND status IN ('{CallbackStatus.Delivered}', '{CallbackStatus.Failed}')
+            """, new { jobId, now }, t, cancellationToken: ct));
+        rows += await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE callback_deliveries SET next_attempt_at = CASE WHEN lease_owner IS NULL THEN @now ELSE next_attempt_at END, updated_at = @now
+            WHERE job_id = @jobId AND status = '{CallbackStatus.Pending}'
+            """, new { jobId, now }, t, cancellationToken: ct));
+        return rows > 0;
+    }
 }

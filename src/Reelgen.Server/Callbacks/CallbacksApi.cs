@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Reelgen.Server.Http;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Workspaces;
 
@@ -28,39 +29,36 @@ public static class CallbacksApi
     {
         var ct = http.RequestAborted;
         if (await jobs.FindAsync(http.Workspace().Id, jobId, ct) is null)
-            return JobsApi.NotFound("video-generation job", jobId);
+            return Problems.NotFound("video-generation job", jobId);
         var views = new List<CallbackDeliveryView>();
         foreach (var d in await callbacks.ListForJobAsync(jobId, ct))
         {
             var attempts = (await callbacks.AttemptsAsync(d.Id, ct))
-                .Select(a => new CallbackAttemptView(a.Attempt, JobsApi.Timestamp(a.AttemptedAt), (int?)a.StatusCode, a.Error, a.DurationMs))
+                .Select(a => new CallbackAttemptView(a.Attempt, ApiJson.Timestamp(a.AttemptedAt), (int?)a.StatusCode, a.Error, a.DurationMs))
                 .ToList();
             views.Add(new CallbackDeliveryView(
-                d.Id, d.Url, d.Status, d.Status == "pending" ? JobsApi.Timestamp(d.NextAttemptAt) : null,
-                JobsApi.Timestamp(d.CreatedAt), JobsApi.Timestamp(d.UpdatedAt), attempts));
+                d.Id, d.Url, d.Status, d.Status == CallbackStatus.Pending ? ApiJson.Timestamp(d.NextAttemptAt) : null,
+                ApiJson.Timestamp(d.CreatedAt), ApiJson.Timestamp(d.UpdatedAt), attempts));
         }
         return TypedResults.Ok(new JobCallbacksView(jobId, views));
     }
 
     /// <summary>Sends the job's callback again with the same <c>webhook-id</c> (receivers that already have it can drop it).</summary>
     public static async Task<Results<Accepted<RedeliveryView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RedeliverAsync(
-        string jobId, HttpContext http, CallbackStore callbacks, WorkSignal signal)
+        string jobId, HttpContext http, JobLifecycle lifecycle, WorkSignal signal)
     {
-        switch (await callbacks.RedeliverAsync(http.Workspace().Id, jobId, http.RequestAborted))
+        switch (await lifecycle.RedeliverCallbackAsync(http.Workspace().Id, jobId, http.RequestAborted))
         {
             case RedeliverResult.NoJob:
-                return JobsApi.NotFound("video-generation job", jobId);
+                return Problems.NotFound("video-generation job", jobId);
             case RedeliverResult.JobDeleted:
-                return Conflict("The job was deleted; its callback is not sent any more.");
+                return Problems.Conflict("The job was deleted; its callback is not sent any more.");
             case RedeliverResult.NoDelivery:
-                return Conflict("The job has no callback to send: it has no callback URL, or it has not finished or failed yet.");
+                return Problems.Conflict("The job has no callback to send: it has no callback URL, or it has not finished or failed yet.");
             default:
                 signal.NotifyCallbacks();
                 var location = http.Request.Path.Value![..^"/redeliver".Length];
-                return TypedResults.Accepted(location, new RedeliveryView(jobId, "pending"));
+                return TypedResults.Accepted(location, new RedeliveryView(jobId, CallbackStatus.Pending));
         }
     }
-
-    private static Conflict<ProblemDetails> Conflict(string detail) =>
-        TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Conflict", Detail = detail, Extensions = { ["message"] = detail } });
 }

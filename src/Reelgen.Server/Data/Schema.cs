@@ -133,5 +133,19 @@ internal static class Schema
             "ALTER TABLE callback_deliveries ADD COLUMN trace_parent TEXT NULL",
             "CREATE INDEX jobs_status ON jobs (status)",
         ]),
+        new(7, "Idempotency keys of job submissions, one per workspace and key",
+        [
+            """
+            CREATE TABLE idempotency_keys (
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                idempotency_key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                job_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, idempotency_key)
+            )
+            """,
+            "CREATE INDEX idempotency_keys_age ON idempotency_keys (created_at)",
+        ]),
     ];
 }

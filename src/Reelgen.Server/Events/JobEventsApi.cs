@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Reelgen.Server.Http;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Videos;
@@ -68,7 +69,7 @@ public static class JobEventsApi
         var workspace = http.Workspace().Id;
         var job = await jobs.FindAsync(workspace, jobId, ct);
         if (job is null)
-            return JobsApi.NotFound("video-generation job", jobId);
+            return Problems.NotFound("video-generation job", jobId);
 
         var response = http.Response;
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -92,7 +93,7 @@ public static class JobEventsApi
                     var video = final && job.Status == JobStatus.Finished && await videos.FindAsync(workspace, job.VideoId, ct) is { } row
                         ? await VideosApi.DescribeAsync(row, options.Value, storage, ct)
                         : null;
-                    var data = new JobEvent(job.Id, job.VideoId, job.Status, job.Progress, job.MaximumProgress, JobsApi.Timestamp(job.UpdatedAt), job.Error, video);
+                    var data = new JobEvent(job.Id, job.VideoId, job.Status, job.Progress, job.MaximumProgress, ApiJson.Timestamp(job.UpdatedAt), job.Error, video);
                     await WriteAsync(response, $"id: {++sequence}\nevent: {(final ? "done" : "progress")}\ndata: {JsonSerializer.Serialize(data, JsonSerializerOptions.Web)}\n\n", ct);
                     lastWrite = time.GetTimestamp();
                     if (final)

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Caching.Memory;
+using Reelgen.Server.Http;
 
 namespace Reelgen.Server.Jobs;
 
@@ -55,11 +56,11 @@ public sealed class JobResponses(JobStore jobs) : IDisposable
         request["id"] = job.Id;
         request["videoId"] = job.VideoId;
         request["maximumProgress"] = job.MaximumProgress;
-        request["createdAt"] = JobsApi.Timestamp(job.CreatedAt);
+        request["createdAt"] = ApiJson.Timestamp(job.CreatedAt);
         // The names the hosted service's job records use for the same facts.
-        request["creationDate"] = JobsApi.Timestamp(job.CreatedAt);
+        request["creationDate"] = ApiJson.Timestamp(job.CreatedAt);
         request["isAPIGenerated"] = true;
-        request["warnings"] = JobsApi.Warnings(job.Warnings);
+        request["warnings"] = ApiJson.Warnings(job.Warnings);
         var json = JsonSerializer.SerializeToUtf8Bytes(request);
         return json[..^1];
     }
@@ -70,7 +71,7 @@ public sealed class JobResponses(JobStore jobs) : IDisposable
         buffer.Write(fixedPart);
         buffer.Write(",\"status\":"u8);
         buffer.Write(JsonSerializer.SerializeToUtf8Bytes(state.Status));
-        buffer.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $",\"progress\":{state.Progress},\"updatedAt\":\"{JobsApi.Timestamp(state.UpdatedAt)}\"")));
+        buffer.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $",\"progress\":{state.Progress},\"updatedAt\":\"{ApiJson.Timestamp(state.UpdatedAt)}\"")));
         if (state.Error is not null)
         {
             buffer.Write(",\"error\":"u8);

@@ -48,6 +48,12 @@ public sealed class JobState
 /// <summary>A job to queue: the request as it will be stored, its callback URL and its warnings.</summary>
 public sealed record NewJob(string Request, string? CallbackUrl, IReadOnlyList<string> Warnings);
 
+/// <summary>
+/// The answer to a submission with an idempotency key: the job it queued, the job an earlier request with the same key
+/// and body queued (<c>Replayed</c>), or no job when the key was used with another body.
+/// </summary>
+public sealed record KeyedJob(JobRow? Job, bool Replayed);
+
 /// <summary>The finished video a lease holder stores, written in the same transaction that finishes the job.</summary>
 /// <c>RenderStats</c>: the render's figures as a JSON object, shown on the job as <c>renderStats</c>.
 public sealed record FinishedVideo(string Name, string FileKey, string ShareId, long SizeBytes, double DurationSeconds, int Width, int Height, bool HasCaptions, string? RenderStats = null);
@@ -85,6 +91,41 @@ public sealed class JobStore(Db db, TimeProvider time)
         await db.WriteAsync(async (c, t) => await c.ExecuteAsync(new CommandDefinition(InsertSql, rows, t, cancellationToken: ct)), ct);
         return rows;
     }
+
+    /// <summary>
+    /// Queues a job under an idempotency key, unless the workspace already used the key within <paramref name="keep"/>:
+    /// then nothing is queued and the answer is that earlier job (<see cref="KeyedJob.Replayed"/>), or no job at all
+    /// when the earlier request differed (<paramref name="requestHash"/> is another). The key's primary key decides
+    /// races, in one process or many: of concurrent requests with one key exactly one inserts it, and the others wait
+    /// for its commit and read its job.
+    /// </summary>
+    public Task<KeyedJob> CreateOnceAsync(string workspaceId, string key, string requestHash, TimeSpan keep, NewJob newJob, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM idempotency_keys WHERE created_at < @cutoff", new { cutoff = now - (long)keep.TotalMilliseconds }, t, cancellationToken: ct));
+            var job = NewRow(workspaceId, newJob, now);
+            var taken = await c.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO idempotency_keys (workspace_id, idempotency_key, request_hash, job_id, created_at)
+                VALUES (@workspaceId, @key, @requestHash, @jobId, @now)
+                ON CONFLICT (workspace_id, idempotency_key) DO NOTHING
+                """, new { workspaceId, key, requestHash, jobId = job.Id, now }, t, cancellationToken: ct));
+            if (taken == 1)
+            {
+                await c.ExecuteAsync(new CommandDefinition(InsertSql, job, t, cancellationToken: ct));
+                return new KeyedJob(job, Replayed: false);
+            }
+            var earlier = await c.QuerySingleAsync<(string RequestHash, string JobId)>(new CommandDefinition(
+                "SELECT request_hash, job_id FROM idempotency_keys WHERE workspace_id = @workspaceId AND idempotency_key = @key",
+                new { workspaceId, key }, t, cancellationToken: ct));
+            if (earlier.RequestHash != requestHash)
+                return new KeyedJob(null, Replayed: false);
+            var row = await c.QuerySingleAsync<JobRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM jobs WHERE id = @id", new { id = earlier.JobId }, t, cancellationToken: ct));
+            return new KeyedJob(row, Replayed: true);
+        }, ct);
 
     private const string InsertSql =
         $"INSERT INTO jobs ({Columns}) VALUES (@Id, @WorkspaceId, @VideoId, @Status, @Progress, @MaximumProgress, @Request, @CallbackUrl, @Error, @Warnings, @RenderStats, @Attempts, @LeaseOwner, @TraceParent, @CreatedAt, @UpdatedAt)";
@@ -219,42 +260,41 @@ public sealed class JobStore(Db db, TimeProvider time)
         return rows == 1;
     }
 
+    // A job ends in one transaction with its callback (JobLifecycle), so these write in the caller's transaction.
+
     /// <summary>Finishes the job and stores its video, only if <paramref name="owner"/> still holds the lease.</summary>
-    public Task<bool> FinishAsync(JobRow job, string owner, FinishedVideo video, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            var now = Now;
-            var rows = await c.ExecuteAsync(new CommandDefinition(
-                $"""
-                UPDATE jobs SET status = 'finished', progress = maximum_progress, render_stats = @stats, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-                WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
-                """, new { id = job.Id, owner, now, stats = video.RenderStats }, t, cancellationToken: ct));
-            if (rows != 1)
-                return false;
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO videos (id, job_id, workspace_id, name, file_key, share_id, size_bytes, duration_seconds, width, height, has_captions, created_at)
-                VALUES (@VideoId, @JobId, @WorkspaceId, @Name, @FileKey, @ShareId, @SizeBytes, @DurationSeconds, @Width, @Height, @HasCaptions, @now)
-                """,
-                new
-                {
-                    job.VideoId,
-                    JobId = job.Id,
-                    job.WorkspaceId,
-                    video.Name,
-                    video.FileKey,
-                    video.ShareId,
-                    video.SizeBytes,
-                    video.DurationSeconds,
-                    video.Width,
-                    video.Height,
-                    HasCaptions = video.HasCaptions ? 1 : 0,
-                    now,
-                }, t, cancellationToken: ct));
-            if (alsoInTransaction is not null)
-                await alsoInTransaction(c, t);
-            return true;
-        }, ct);
+    public async Task<bool> FinishAsync(DbConnection c, DbTransaction t, JobRow job, string owner, FinishedVideo video, CancellationToken ct)
+    {
+        var now = Now;
+        var rows = await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE jobs SET status = 'finished', progress = maximum_progress, render_stats = @stats, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+            """, new { id = job.Id, owner, now, stats = video.RenderStats }, t, cancellationToken: ct));
+        if (rows != 1)
+            return false;
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO videos (id, job_id, workspace_id, name, file_key, share_id, size_bytes, duration_seconds, width, height, has_captions, created_at)
+            VALUES (@VideoId, @JobId, @WorkspaceId, @Name, @FileKey, @ShareId, @SizeBytes, @DurationSeconds, @Width, @Height, @HasCaptions, @now)
+            """,
+            new
+            {
+                job.VideoId,
+                JobId = job.Id,
+                job.WorkspaceId,
+                video.Name,
+                video.FileKey,
+                video.ShareId,
+                video.SizeBytes,
+                video.DurationSeconds,
+                video.Width,
+                video.Height,
+                HasCaptions = video.HasCaptions ? 1 : 0,
+                now,
+            }, t, cancellationToken: ct));
+        return true;
+    }
 
     /// <summary>True when the job's video with <paramref name="fileKey"/> is recorded: a commit whose answer was lost was applied.</summary>
     public async Task<bool> HasVideoAsync(string jobId, string fileKey, CancellationToken ct) =>
@@ -277,37 +317,23 @@ public sealed class JobStore(Db db, TimeProvider time)
             $"SELECT id FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires_at >= @now AND status IN {JobStatus.RunningSql}", new { now = Now }, ct);
 
     /// <summary>Fails the job with a reason a person can act on, only if <paramref name="owner"/> still holds the lease.</summary>
-    public Task<bool> FailAsync(JobRow job, string owner, string error, Func<DbConnection, DbTransaction, Task>? alsoInTransaction, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            var rows = await c.ExecuteAsync(new CommandDefinition(
-                $"""
-                UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-                WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
-                """, new { id = job.Id, owner, error, now = Now }, t, cancellationToken: ct));
-            if (rows != 1)
-                return false;
-            if (alsoInTransaction is not null)
-                await alsoInTransaction(c, t);
-            return true;
-        }, ct);
+    public async Task<bool> FailAsync(DbConnection c, DbTransaction t, JobRow job, string owner, string error, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE jobs SET status = 'failed', error = @error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+            WHERE id = @id AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+            """, new { id = job.Id, owner, error, now = Now }, t, cancellationToken: ct)) == 1;
 
-    /// <summary>Marks the job deleted (from any status) and cancels its pending callback. False when it does not exist.</summary>
-    public Task<bool> DeleteAsync(string workspaceId, string jobId, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            var now = Now;
-            var rows = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE jobs SET status = 'deleted', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now WHERE id = @jobId AND workspace_id = @workspaceId",
-                new { jobId, workspaceId, now }, t, cancellationToken: ct));
-            if (rows == 1)
-            {
-                await c.ExecuteAsync(new CommandDefinition(
-                    "UPDATE callback_deliveries SET status = 'cancelled', updated_at = @now WHERE job_id = @jobId AND status = 'pending'",
-                    new { jobId, now }, t, cancellationToken: ct));
-            }
-            return rows == 1;
-        }, ct);
+    /// <summary>Marks the job deleted (from any status). False when it does not exist.</summary>
+    public async Task<bool> DeleteAsync(DbConnection c, DbTransaction t, string workspaceId, string jobId, CancellationToken ct) =>
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET status = 'deleted', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now WHERE id = @jobId AND workspace_id = @workspaceId",
+            new { jobId, workspaceId, now = Now }, t, cancellationToken: ct)) == 1;
+
+    /// <summary>The job's status, read inside the caller's transaction; null when the workspace has no such job.</summary>
+    public Task<string?> StatusAsync(DbConnection c, DbTransaction t, string workspaceId, string jobId, CancellationToken ct) =>
+        c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT status FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, t, cancellationToken: ct));
 
     /// <summary>
     /// Jobs that ended (finished, failed or deleted) before <paramref name="before"/> (Unix ms), oldest first, with

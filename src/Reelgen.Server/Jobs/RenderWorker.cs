@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Rendering;
-using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
 using Reelgen.Server.Operations;
 using Reelgen.Server.Shares;
@@ -22,7 +21,7 @@ public sealed partial class RenderWorker(
     JobStore jobs,
     VideoRenderer renderer,
     VideoStorage storage,
-    CallbackOutbox outbox,
+    JobLifecycle lifecycle,
     WorkSignal signal,
     RunningRenders running,
     HostedIds hostedIds,
@@ -189,8 +188,7 @@ public sealed partial class RenderWorker(
             // The callback is written inside this span, so its delivery continues the trace from here.
             using (Telemetry.Source.StartActivity("finish"))
             {
-                committed = await CommitAsync(job, fileKey, () => jobs.FinishAsync(job, owner, video,
-                    (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Finished, fileKey, shareId, null, CancellationToken.None), CancellationToken.None), cts.Token);
+                committed = await CommitAsync(job, fileKey, () => lifecycle.FinishAsync(job, owner, video, CancellationToken.None), cts.Token);
             }
             if (committed)
             {
@@ -308,8 +306,7 @@ public sealed partial class RenderWorker(
     {
         Activity.Current.Fail(error);
         using var finish = Telemetry.Source.StartActivity("finish");
-        var failed = await jobs.FailAsync(job, owner, error,
-            (c, t) => outbox.EnqueueAsync(c, t, job, JobStatus.Failed, null, null, error, CancellationToken.None), CancellationToken.None);
+        var failed = await lifecycle.FailAsync(job, owner, error, CancellationToken.None);
         if (failed)
         {
             signal.NotifyCallbacks();

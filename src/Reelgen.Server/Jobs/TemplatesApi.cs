@@ -8,6 +8,7 @@ using Reelgen.Rendering;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
+using Reelgen.Server.Http;
 using Reelgen.Server.Operations;
 using Reelgen.Server.Workspaces;
 
@@ -44,13 +45,13 @@ public static class TemplatesApi
     public static async Task<Results<Ok<CreatedTemplate>, ValidationProblem>> CreateTemplateAsync(
         HttpContext http, Db db, TimeProvider time, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
-        var (node, request, errors) = await JobsApi.ReadJsonAsync<VideoGenerationJobRequest>(http.Request);
+        var (node, request, errors) = await JsonBody.ReadAsync<VideoGenerationJobRequest>(http.Request);
         // Stand-ins are chosen (and warned about) on each job made from the template, not on the template.
         if (errors is null)
             hostedIds.StandIn(request!);
         errors ??= Validator(voices, presenters, options.Value.Limits, requireValues: false).Validate(request!);
         if (errors.Count > 0)
-            return JobsApi.Invalid(errors);
+            return Problems.Invalid(errors);
         var id = Guid.CreateVersion7().ToString();
         await db.ExecuteAsync(
             "INSERT INTO templates (id, workspace_id, request, created_at) VALUES (@id, @workspaceId, @request, @now)",
@@ -63,22 +64,27 @@ public static class TemplatesApi
     /// Runs a saved template: its variables are merged with these (these win), <c>callbackUrl</c> (or
     /// <c>callback</c>) and <c>callbackPayload</c> set, and the result is validated and queued like any job.
     /// </summary>
-    public static async Task<Results<Ok<CreatedJob>, NotFound<ProblemDetails>, ValidationProblem>> CreateTemplateJobAsync(
-        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
+    public static async Task<Results<Ok<CreatedJob>, NotFound<ProblemDetails>, ValidationProblem, UnprocessableEntity<ProblemDetails>>> CreateTemplateJobAsync(
+        HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds,
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey = null)
     {
-        var (body, _, errors) = await JobsApi.ReadJsonAsync<JsonObject>(http.Request);
+        if (IdempotencyKey.Check(idempotencyKey) is { } keyErrors)
+            return Problems.Invalid(keyErrors);
+        var (body, _, errors) = await JsonBody.ReadAsync<JsonObject>(http.Request);
         if (errors is not null)
-            return JobsApi.Invalid(errors);
+            return Problems.Invalid(errors);
         if (TemplateIdOf(body!) is not { } templateId)
-            return JobsApi.Invalid(MissingTemplateId());
+            return Problems.Invalid(MissingTemplateId());
         if (await FindTemplateAsync(templateId, http, db) is not { } template)
-            return JobsApi.NotFound("template job", templateId);
+            return Problems.NotFound("template job", templateId);
         errors = [];
         var job = Instantiate(template, body!, "", options.Value, voices, presenters, hostedIds, errors);
         if (errors.Count > 0)
-            return JobsApi.Invalid(errors);
-        var created = await jobs.CreateAsync(http.Workspace().Id, job.Request, job.CallbackUrl, job.Warnings, http.RequestAborted);
-        signal.Notify();
+            return Problems.Invalid(errors);
+        var keep = options.Value.IdempotencyKeyLifetime;
+        var queued = await IdempotencyKey.QueueAsync(http, jobs, signal, keep, idempotencyKey, "template-jobs", body!.ToJsonString(), job);
+        if (queued.Job is not { } created)
+            return IdempotencyKey.Reused(keep);
         return TypedResults.Ok(new CreatedJob(created.Id, created.VideoId));
     }
 
@@ -90,17 +96,17 @@ public static class TemplatesApi
     public static async Task<Results<Ok<CreatedBatch>, NotFound<ProblemDetails>, ValidationProblem>> CreateBatchAsync(
         HttpContext http, Db db, JobStore jobs, WorkSignal signal, IOptions<ReelgenOptions> options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds)
     {
-        var (body, _, errors) = await JobsApi.ReadJsonAsync<JsonObject>(http.Request);
+        var (body, _, errors) = await JsonBody.ReadAsync<JsonObject>(http.Request);
         if (errors is not null)
-            return JobsApi.Invalid(errors);
+            return Problems.Invalid(errors);
         if (body!["items"] is not JsonArray items || items.Count == 0)
-            return JobsApi.Invalid(new() { ["items"] = ["is required: a list of { dynamicVariables, callbackUrl?, callbackPayload? }, at least one."] });
+            return Problems.Invalid(new() { ["items"] = ["is required: a list of { dynamicVariables, callbackUrl?, callbackPayload? }, at least one."] });
         if (items.Count > MaxBatchItems)
-            return JobsApi.Invalid(new() { ["items"] = [$"has {items.Count} items; at most {MaxBatchItems} are allowed in one batch."] });
+            return Problems.Invalid(new() { ["items"] = [$"has {items.Count} items; at most {MaxBatchItems} are allowed in one batch."] });
         if (TemplateIdOf(body) is not { } templateId)
-            return JobsApi.Invalid(MissingTemplateId());
+            return Problems.Invalid(MissingTemplateId());
         if (await FindTemplateAsync(templateId, http, db) is not { } template)
-            return JobsApi.NotFound("template job", templateId);
+            return Problems.NotFound("template job", templateId);
 
         errors = [];
         var newJobs = new List<NewJob>(items.Count);
@@ -112,7 +118,7 @@ public static class TemplatesApi
                 newJobs.Add(Instantiate(template, item, $"items[{i}].", options.Value, voices, presenters, hostedIds, errors));
         }
         if (errors.Count > 0)
-            return JobsApi.Invalid(errors);
+            return Problems.Invalid(errors);
         var created = await jobs.CreateManyAsync(http.Workspace().Id, newJobs, http.RequestAborted);
         signal.Notify();
         return TypedResults.Ok(new CreatedBatch([.. created.Select(j => new CreatedJob(j.Id, j.VideoId))]));
@@ -157,7 +163,8 @@ public static class TemplatesApi
         }
         catch (JsonException ex)
         {
-            errors[prefix + (ex.Path is { Length: > 2 } p ? p[2..] : "body")] = ["has the wrong type."];
+            var (path, message) = CreativeJson.TypeError(ex);
+            errors[prefix + (path ?? "body")] = [$"has the wrong type: {message}"];
             return new NewJob("", null, []);
         }
         var warnings = hostedIds.StandIn(request);

@@ -89,6 +89,17 @@ public static class ApiReference
             };
             operation.Responses.TryAdd("429", tooMany);
         }
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Name == Jobs.IdempotencyKey.Header)
+            {
+                parameter.Description = "Optional, up to 255 visible ASCII characters: a retry with the same key and body answers the first "
+                    + "request's job (with 'Idempotent-Replayed: true') instead of queuing another; the same key with another body is a 422. "
+                    + "Keys belong to the workspace and are kept for 24 hours (Reelgen__IdempotencyKeyLifetime).";
+            }
+        }
+        if (operation.Responses.TryGetValue("422", out var reused))
+            reused.Description = "The Idempotency-Key was used with another request.";
         operation.Responses.TryAdd("500", Problem("An unexpected error; the detail says what failed.", problem));
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Reelgen.Creative;
 using Reelgen.Server.Data;
+using Reelgen.Server.Http;
 using Reelgen.Server.Jobs;
 using Reelgen.Server.Storage;
 using Reelgen.Server.Workspaces;
@@ -49,7 +50,7 @@ public static class VideosApi
         var errors = new Dictionary<string, string[]>();
         var page = PageRequest.Read(http.Request.Query, errors);
         if (errors.Count > 0)
-            return JobsApi.Invalid(errors);
+            return Problems.Invalid(errors);
         var found = await videos.ListAsync(http.Workspace().Id, page, http.RequestAborted);
         var items = new List<GeneratedVideo>(found.Items.Count);
         foreach (var video in found.Items)
@@ -67,10 +68,10 @@ public static class VideosApi
         // The id is handed out at submit; until the render is stored, answer with what is known.
         var job = await jobs.FindByVideoAsync(workspace, videoId, http.RequestAborted);
         if (job is null || job.Status is JobStatus.Finished or JobStatus.Deleted)
-            return JobsApi.NotFound("generated video", videoId);
+            return Problems.NotFound("generated video", videoId);
         var name = System.Text.Json.JsonSerializer.Deserialize<VideoGenerationJobRequest>(job.Request, CreativeJson.Options)?.VideoCreative?.Settings?.Name ?? "Untitled video";
-        return TypedResults.Ok(new GeneratedVideo(videoId, job.Id, name, null, null, null, null, null, null, null, null, null, JobsApi.Timestamp(job.CreatedAt),
-            JobsApi.Warnings(job.Warnings).Select(w => (string)w!).ToList()));
+        return TypedResults.Ok(new GeneratedVideo(videoId, job.Id, name, null, null, null, null, null, null, null, null, null, ApiJson.Timestamp(job.CreatedAt),
+            ApiJson.Warnings(job.Warnings).Select(w => (string)w!).ToList()));
     }
 
     /// <summary>Deletes the video and its files; its page, file, thumbnail and captions answer 404 at once.</summary>
@@ -79,7 +80,7 @@ public static class VideosApi
         var workspace = http.Workspace().Id;
         var video = await videos.FindAsync(workspace, videoId, http.RequestAborted);
         if (video is null || !await videos.DeleteAsync(workspace, videoId, http.RequestAborted))
-            return JobsApi.NotFound("generated video", videoId);
+            return Problems.NotFound("generated video", videoId);
         await storage.DeleteAsync(video.FileKey, http.RequestAborted);
         return TypedResults.Ok();
     }
@@ -93,8 +94,8 @@ public static class VideosApi
         o.PublicUrl($"/files/{v.FileKey}.jpg"),
         v.HasCaptions != 0 ? o.PublicUrl($"/files/{v.FileKey}.vtt") : null,
         v.SizeBytes, v.DurationSeconds, (int)v.Width, (int)v.Height,
-        JobsApi.Timestamp(v.CreatedAt),
-        JobsApi.Warnings(v.Warnings).Select(w => (string)w!).ToList(),
+        ApiJson.Timestamp(v.CreatedAt),
+        ApiJson.Warnings(v.Warnings).Select(w => (string)w!).ToList(),
         // Null too when the video was deleted between the row read and the file read.
         v.HasCaptions != 0 ? await storage.ReadTextAsync(v.FileKey, ".vtt", ct) : null);
 }

@@ -4,6 +4,7 @@ using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
+using Reelgen.Server.Dashboard;
 using Reelgen.Server.Data;
 using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
@@ -160,6 +161,7 @@ public static class ReelgenServer
         services.AddApiReference();
         services.AddJobEvents();
         services.AddTokenRateLimit();
+        services.AddDashboardAuth();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
         services.AddTelemetry(builder.Configuration, roles.Telemetry);
@@ -229,6 +231,7 @@ public static class ReelgenServer
         app.MapPresenterPreviews();
         app.MapVoiceSamples();
         app.MapSharePage();
+        app.MapDashboard();
         return app;
     }
 }

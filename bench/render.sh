@@ -90,8 +90,9 @@ render() {
   local prep0; prep0=$(awk '$2=="preparing" {print $1; exit}' "$keep/render.log")
   echo "$id $t0 $t1 $prep0 $video $(tail -n1 "$keep/render.time") $(tail -n1 "$keep/encode.log") $(tail -n1 "$keep/baseline.time")" >>"$data/rows"
 
-  # Plain baseline for the one-scene presenter cases: the base picture looped in the graph, the speech padded.
-  if [[ $id == [ab]-* ]]; then
+  # Plain baseline for the one-scene presenter cases: the base picture looped in the graph, the speech padded (the
+  # same video with the presenter frozen).
+  if [[ $id == [abe]-* ]]; then
     local fps frames
     fps=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["settings"]["fps"])' "$creative")
     frames=$(python3 -c "print(round($video * $fps))")

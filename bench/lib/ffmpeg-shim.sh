@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's final
-# encode goes straight to the real ffmpeg. For the encode it
+# encode (the run whose -filter_complex_script is graph.txt) goes straight to the real ffmpeg. For the encode it
 #  - hard-links the renderer's work directory (graph.txt, ffmpeg-args.txt, the drawn PNGs, the speech WAVs, the
 #    fetched assets) to $BENCH_KEEP, so the same command can be replayed by hand once the renderer has deleted it;
 #    linking costs milliseconds and copies no data;
@@ -14,7 +14,9 @@ for a in "$@"; do
   [[ $prev == -filter_complex_script ]] && graph=$a
   prev=$a
 done
-[[ -z $graph ]] && exec "$real" "$@"
+# Only the encode reads graph.txt; the loudness measurement (loudness-graph.txt), which runs while the pictures are
+# drawn, is part of the render like any other call.
+[[ $(basename "$graph") != graph.txt ]] && exec "$real" "$@"
 
 work=$(dirname "$graph")
 cp -al "$work" "$BENCH_KEEP/$(basename "$work")"

@@ -55,7 +55,7 @@ internal static class FfmpegRunner
     }
 
     /// <summary>
-    /// Runs ffmpeg to completion and returns the end of what it wrote on stderr, where filters such as loudnorm
+    /// Runs ffmpeg to completion and returns the end of what it wrote on stderr, where filters such as ebur128
     /// report when they close.
     /// </summary>
     public static async Task<string> CaptureAsync(string ffmpegPath, IReadOnlyList<string> arguments, CancellationToken cancellationToken)

@@ -137,7 +137,7 @@ public sealed partial class VideoRenderer
 
     /// <summary>
     /// The first pass of loudness normalisation: the sound alone, mixed as the render will mix it, measured by
-    /// loudnorm. Sound-only, so it costs a fraction of a second even for a long video; none when nothing sounds.
+    /// ebur128. Sound-only, so it costs a fraction of a second even for a long video; none when nothing sounds.
     /// </summary>
     private async Task<Loudness?> MeasureLoudnessAsync(CompositionPlan plan, Dictionary<(int Scene, int Track), TrackMedia> media, string workDirectory, CancellationToken ct)
     {

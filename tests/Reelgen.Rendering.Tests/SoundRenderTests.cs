@@ -58,6 +58,19 @@ public sealed partial class SoundRenderTests(AssetServer server) : RenderTest(se
         Assert.InRange(IntegratedLoudness(output), -17, -15);
     }
 
+    [Fact]
+    public async Task A_quiet_source_with_loud_clicks_is_raised_to_minus_16_LUFS_with_its_peaks_held_under_the_ceiling()
+    {
+        // A soft tone (about -28 LUFS) with a near full-scale click every second: the gain that brings it to -16 LUFS
+        // would put the clicks some 12 dB over full scale, so the limiter has to hold them.
+        var path = Path.Combine(Work, "clicks.wav");
+        TestMedia.Ffmpeg(["-f", "lavfi", "-i", "aevalsrc=0.05*sin(2*PI*440*t)+if(lt(mod(t\\,1)\\,0.0005)\\,0.9\\,0):s=48000:d=4", path]);
+        var music = Server.Serve("/c/clicks.wav", File.ReadAllBytes(path));
+        var output = await RenderAsync(Creative(160, 120, Scene(4000, Track.AudioTrack(music))));
+        Assert.InRange(IntegratedLoudness(output), -18, -14);
+        Assert.True(TestMedia.Volume(output).Peak <= -1, $"peak {TestMedia.Volume(output).Peak:0.#} dBFS");
+    }
+
     /// <summary>Mean level in dB in a narrow band around the music's tone.</summary>
     private static double Band(string video, double from, double to) =>
         TestMedia.MeanVolume(video, from, to, $"bandpass=f={MusicHz}:width_type=q:w=20,bandpass=f={MusicHz}:width_type=q:w=20");

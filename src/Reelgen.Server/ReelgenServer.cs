@@ -4,6 +4,7 @@ using Reelgen.Rendering;
 using Reelgen.Server.Assets;
 using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
+using Reelgen.Server.Dashboard;
 using Reelgen.Server.Data;
 using Reelgen.Server.Events;
 using Reelgen.Server.Jobs;
@@ -158,6 +159,7 @@ public static class ReelgenServer
         services.AddApiReference();
         services.AddJobEvents();
         services.AddTokenRateLimit();
+        services.AddDashboardAuth();
 
         var roles = builder.Configuration.GetSection(ReelgenOptions.Section).Get<ReelgenOptions>() ?? new ReelgenOptions();
         services.AddTelemetry(builder.Configuration, roles.Telemetry);
@@ -224,6 +226,7 @@ public static class ReelgenServer
         app.MapPresenterPreviews();
         app.MapVoiceSamples();
         app.MapSharePage();
+        app.MapDashboard();
         return app;
     }
 }

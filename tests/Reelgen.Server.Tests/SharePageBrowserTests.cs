@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using Reelgen.Server.Tests.Support;
 using Xunit.Abstractions;
@@ -10,20 +8,14 @@ namespace Reelgen.Server.Tests;
 /// <summary>
 /// The share page in a real browser (Debian's chromium, driven by Playwright) against a real Kestrel port: the
 /// player plays, the captions show, the page obeys its own security policy. Screenshots are kept as test artifacts
-/// (<c>$REELGEN_TEST_ARTIFACTS</c>, default <c>artifacts/</c> next to the test assembly).
+/// (see <see cref="Browser"/>).
 /// </summary>
 public sealed class SharePageBrowserTests(ITestOutputHelper output)
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-    ];
-
     [Fact]
     public async Task A_browser_plays_the_shared_video_with_captions_and_reads_its_link_preview()
     {
-        var port = FreePort();
+        var port = Browser.FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         using var app = new ReelgenApp(s => s["Reelgen:PublicBaseUrl"] = baseUrl);
         app.UseKestrel(port);
@@ -35,7 +27,7 @@ public sealed class SharePageBrowserTests(ITestOutputHelper output)
         var shareUrl = (string)video["shareUrl"]!;
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await Browser.LaunchAsync(playwright, output);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var problems = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") problems.Add($"console: {m.Text}"); };
@@ -121,30 +113,8 @@ public sealed class SharePageBrowserTests(ITestOutputHelper output)
         await Screenshot(plain, "share-page-not-found.png");
     }
 
-    private async Task<IBrowser> LaunchAsync(IPlaywright playwright)
-    {
-        var chromium = Environment.GetEnvironmentVariable("REELGEN_TEST_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
-        Assert.True(File.Exists(chromium), $"No browser at {chromium}: install Debian's chromium (apt-get install -y chromium; ./test.sh does) or set REELGEN_TEST_CHROMIUM.");
-        output.WriteLine($"browser: {chromium}");
-        return await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ChromiumArgs });
-    }
-
     private static Task<string?> Meta(IPage page, string key) =>
         page.Locator($"meta[property='{key}'], meta[name='{key}']").GetAttributeAsync("content");
 
-    private async Task Screenshot(IPage page, string name)
-    {
-        var directory = Environment.GetEnvironmentVariable("REELGEN_TEST_ARTIFACTS") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "artifacts");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        output.WriteLine($"screenshot: {path}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private Task Screenshot(IPage page, string name) => Browser.ScreenshotAsync(page, name, output);
 }

@@ -8,14 +8,19 @@ namespace Reelgen.Server.Http;
 public static class JsonBody
 {
     /// <summary>Reads a JSON object body; a syntax or type error is reported under the JSON path where it was found.</summary>
-    public static async Task<(JsonObject? Node, T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(HttpRequest request)
+    public static Task<(JsonObject? Node, T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(HttpRequest request)
+        where T : class =>
+        ReadAsync<T>(request.Body, request.HttpContext.RequestAborted);
+
+    /// <inheritdoc cref="ReadAsync{T}(HttpRequest)"/>
+    public static async Task<(JsonObject? Node, T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(Stream body, CancellationToken ct)
         where T : class
     {
         static Dictionary<string, string[]> Error(string path, string message) => new() { [path] = [message] };
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, documentOptions: CreativeJson.DocumentOptions, cancellationToken: request.HttpContext.RequestAborted);
+            node = await JsonNode.ParseAsync(body, documentOptions: CreativeJson.DocumentOptions, cancellationToken: ct);
         }
         catch (JsonException ex)
         {

@@ -36,19 +36,30 @@ public static class JobsApi
         if (IdempotencyKey.Check(idempotencyKey) is { } keyErrors)
             return Problems.Invalid(keyErrors);
         // Old clients send JSON without a Content-Type, so the body is read whatever the header says.
-        var (node, request, errors) = await JsonBody.ReadAsync<VideoGenerationJobRequest>(http.Request);
+        return await SubmitAsync(http.Request.Body, http, jobs, signal, options.Value, voices, presenters, hostedIds, idempotencyKey);
+    }
+
+    /// <summary>
+    /// Reads, checks and queues one job for the caller's workspace from a JSON body: the one way a job comes in, for the
+    /// API and the dashboard's form alike.
+    /// </summary>
+    public static async Task<Results<Ok<CreatedJob>, ValidationProblem, UnprocessableEntity<ProblemDetails>>> SubmitAsync(
+        Stream json, HttpContext http, JobStore jobs, WorkSignal signal, ReelgenOptions options, VoiceCatalog voices, PresenterCatalog presenters, HostedIds hostedIds,
+        string? idempotencyKey)
+    {
+        var (node, request, errors) = await JsonBody.ReadAsync<VideoGenerationJobRequest>(json, http.RequestAborted);
         List<string> warnings = [];
         if (errors is null)
         {
             // The stored job stays as the client sent it; the worker makes the same substitutions again.
             warnings = hostedIds.StandIn(request!);
-            errors = TemplatesApi.Validator(voices, presenters, options.Value.Limits, requireValues: true).Validate(request!);
-            CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Value.Network.AllowPrivateAddresses, errors);
+            errors = TemplatesApi.Validator(voices, presenters, options.Limits, requireValues: true).Validate(request!);
+            CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Network.AllowPrivateAddresses, errors);
         }
         if (errors.Count > 0)
             return Problems.Invalid(errors);
         var body = node!.ToJsonString();
-        var keep = options.Value.IdempotencyKeyLifetime;
+        var keep = options.IdempotencyKeyLifetime;
         var queued = await IdempotencyKey.QueueAsync(http, jobs, signal, keep, idempotencyKey, "video-generation-jobs", body, new NewJob(body, request!.Callback, warnings));
         if (queued.Job is not { } job)
             return IdempotencyKey.Reused(keep);

@@ -11,6 +11,10 @@ public static class TokenAuth
     public static Workspace Workspace(this HttpContext context) =>
         (Workspace)context.Items[WorkspaceKey]!;
 
+    /// <summary>Makes <paramref name="workspace"/> the caller's, for handlers shared with another way of signing in (the dashboard's session).</summary>
+    public static void SetWorkspace(this HttpContext context, Workspace workspace) =>
+        context.Items[WorkspaceKey] = workspace;
+
     public static RouteGroupBuilder RequireWorkspaceToken(this RouteGroupBuilder group) =>
         group.AddEndpointFilter(async (context, next) =>
         {
@@ -29,7 +33,7 @@ public static class TokenAuth
                     detail: detail,
                     extensions: new Dictionary<string, object?> { ["message"] = detail });
             }
-            http.Items[WorkspaceKey] = workspace;
+            http.SetWorkspace(workspace);
             return await next(context);
         });
 

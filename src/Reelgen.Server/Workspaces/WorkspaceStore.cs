@@ -34,9 +34,11 @@ public sealed class WorkspaceStore(Db db, TimeProvider time, IMemoryCache cache)
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public async Task<Workspace?> FindByTokenAsync(string token, CancellationToken ct)
+    public Task<Workspace?> FindByTokenAsync(string token, CancellationToken ct) => FindByTokenHashAsync(HashToken(token), ct);
+
+    /// <summary>The workspace of a token not revoked, given the token's hash (what a dashboard session keeps instead of the token).</summary>
+    public async Task<Workspace?> FindByTokenHashAsync(string hash, CancellationToken ct)
     {
-        var hash = HashToken(token);
         if (cache.TryGetValue<Workspace>(hash, out var cached))
             return cached;
         var workspace = await db.QuerySingleOrDefaultAsync<Workspace>(

@@ -49,6 +49,9 @@ public sealed class ReelgenApp : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The settings this server runs with (a second server given the same ones shares its database and files).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)

@@ -19,6 +19,24 @@ public static class CreativeRules
     /// <summary>Ken Burns moves over an image.</summary>
     public static readonly IReadOnlyList<string> Effects = ["zoomIn", "zoomOut", "panLeft", "panRight"];
 
+    /// <summary>
+    /// Scene transitions, each an ffmpeg <c>xfade</c> transition under its own name except three: <c>fade</c> dips
+    /// to black and back, <c>crossfade</c> dissolves one picture into the other (xfade's fade), and <c>zoom</c> zooms
+    /// into the next scene (zoomin).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Transitions =
+    [
+        "fade", "crossfade", "fadewhite", "fadegrays", "dissolve", "pixelize", "zoom",
+        "wipeleft", "wiperight", "wipeup", "wipedown", "slideleft", "slideright", "slideup", "slidedown",
+        "smoothleft", "smoothright", "smoothup", "smoothdown", "circleopen", "circleclose", "circlecrop", "rectcrop",
+        "radial", "vertopen", "vertclose", "horzopen", "horzclose", "diagtl", "diagtr", "diagbl", "diagbr",
+        "squeezeh", "squeezev", "hblur",
+    ];
+
+    public const double DefaultTransitionMs = 500;
+    public const double MinTransitionMs = 40;
+    public const double MaxTransitionMs = 5000;
+
     /// <summary>True for <c>#RRGGBB</c> and <c>#RRGGBBAA</c>.</summary>
     public static bool IsColor(string? value) =>
         value is not null && value.Length is 7 or 9 && value[0] == '#' && value.Skip(1).All(char.IsAsciiHexDigit);

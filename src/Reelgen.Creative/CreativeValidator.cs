@@ -120,12 +120,61 @@ public sealed class CreativeValidator
             else
                 ValidateScene(scenes[i], $"{path}.scenes[{i}]", i, variables);
         }
-        // What the request alone says about the length (explicit durations); media can only make it longer, and the
-        // render checks the rest once it knows them.
-        var knownSeconds = scenes.Sum(s => s is null ? 0 : KnownLengthMs(s)) / 1000;
+        CheckTransitions(scenes, path);
+        // What the request alone says about the length (explicit durations, less the transitions' overlaps); media
+        // can only make it longer, and the render checks the rest once it knows them.
+        var overlapMs = scenes.Take(scenes.Count - 1).Sum(s => s?.Transition is { } t ? TransitionMs(t) : 0);
+        var knownSeconds = Math.Max(0, scenes.Sum(s => s is null ? 0 : KnownLengthMs(s)) - overlapMs) / 1000;
         if (knownSeconds > Limits.MaxVideoSeconds)
             Add($"{path}.scenes", $"the scenes last at least {knownSeconds:0.###} s; a video is at most {Limits.MaxVideoSeconds} s long.");
     }
+
+    /// <summary>
+    /// A transition overlaps a scene with the next, so it needs a next scene, and neither scene may be shorter than
+    /// the transitions into and out of it (where the request shows the length; the render checks the rest).
+    /// </summary>
+    private void CheckTransitions(List<Scene> scenes, string path)
+    {
+        for (var i = 0; i < scenes.Count; i++)
+        {
+            if (scenes[i]?.Transition is not { } transition)
+                continue;
+            var p = $"{path}.scenes[{i}].transition";
+            if (transition.Type is null)
+                Add($"{p}.type", $"is required: one of {string.Join(", ", CreativeRules.Transitions)}.");
+            else if (!CreativeRules.Transitions.Contains(transition.Type))
+                Add($"{p}.type", $"'{Truncate(transition.Type)}' is not a transition: one of {string.Join(", ", CreativeRules.Transitions)}.");
+            if (transition.DurationMs is { } d && !(d >= CreativeRules.MinTransitionMs && d <= CreativeRules.MaxTransitionMs))
+            {
+                Add($"{p}.durationMs", $"must be between {CreativeRules.MinTransitionMs} and {CreativeRules.MaxTransitionMs} milliseconds.");
+                continue;
+            }
+            if (i == scenes.Count - 1)
+            {
+                Add(p, "the last scene has no next scene to pass into; put the transition on the scene before the change.");
+                continue;
+            }
+            var ms = TransitionMs(transition);
+            foreach (var s in new[] { i, i + 1 })
+            {
+                var length = scenes[s] is { } scene ? KnownLengthMs(scene) : 0;
+                if (length <= 0)
+                    continue;
+                var into = s > 0 && scenes[s - 1]?.Transition is { } before ? TransitionMs(before) : 0;
+                var outOf = s < scenes.Count - 1 && scenes[s].Transition is { } after ? TransitionMs(after) : 0;
+                if (into + outOf > length)
+                {
+                    Add($"{p}.durationMs", into > 0 && outOf > 0
+                        ? $"scene {s + 1} lasts {length:0.###} ms, shorter than its transitions in and out ({into:0.###} + {outOf:0.###} ms); shorten them or lengthen the scene."
+                        : $"{ms:0.###} ms is longer than scene {s + 1} ({length:0.###} ms); shorten the transition or lengthen the scene.");
+                    break;
+                }
+            }
+        }
+    }
+
+    private static double TransitionMs(SceneTransition t) =>
+        t.DurationMs is { } d && double.IsFinite(d) ? Math.Clamp(d, CreativeRules.MinTransitionMs, CreativeRules.MaxTransitionMs) : CreativeRules.DefaultTransitionMs;
 
     /// <summary>A scene's length as far as the request shows it: its duration, or that of the track that sets it; 0 when only media will tell.</summary>
     private static double KnownLengthMs(Scene scene)

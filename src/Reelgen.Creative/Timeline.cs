@@ -16,11 +16,17 @@ public sealed record Timeline(int Width, int Height, int Fps, string BackgroundC
     public IEnumerable<TimedTrack> Tracks => Scenes.SelectMany(s => s.Tracks);
 }
 
-/// <summary>A scene on the video clock.</summary>
-public sealed record TimedScene(int Index, double StartMs, double DurationMs, string BackgroundColor, IReadOnlyList<TimedTrack> Tracks)
+/// <summary>
+/// A scene on the video clock. <see cref="Transition"/> is how it passes into the next scene: the next one starts
+/// that long before this one ends, so the two overlap; none on the last scene.
+/// </summary>
+public sealed record TimedScene(int Index, double StartMs, double DurationMs, string BackgroundColor, IReadOnlyList<TimedTrack> Tracks, TimedTransition? Transition = null)
 {
     public double EndMs => StartMs + DurationMs;
 }
+
+/// <summary>A transition into the next scene: its kind and how long the scenes overlap (whole frames).</summary>
+public sealed record TimedTransition(string Type, double DurationMs);
 
 /// <summary>
 /// A track on the video clock. <see cref="MediaOffsetMs"/> is how far into its media the track starts: zero,
@@ -39,7 +45,8 @@ public sealed record TimedTrack(int SceneIndex, int TrackIndex, Track Track, dou
 /// <c>intrinsicDurationTrackReference</c>, else that of its one track with a length of its own. A track starts
 /// <c>startTimeGap</c> after the scene start and ends at the first of: its own <c>duration</c>, the end of its media
 /// (a clip or a sound that does not loop; a presenter stays after its speech), the scene end less <c>endTimeGap</c>.
-/// Nothing runs past the scene end.
+/// Nothing runs past the scene end. A scene with a transition overlaps the next by the transition's length, rounded
+/// to whole frames: the next scene starts that much earlier, so the video is that much shorter.
 /// </summary>
 public static class TimelinePlanner
 {
@@ -54,6 +61,8 @@ public static class TimelinePlanner
         var background = settings.BackgroundColor ?? CreativeRules.DefaultBackground;
         var scenes = new List<TimedScene>();
         var start = 0.0;
+        // How far this scene's start overlaps the previous scene's end (its transition).
+        var overlap = 0.0;
         // A sequentialBlendId chain continues when the previous scene's track with that id ran to its scene end.
         var blends = new Dictionary<string, (Track Track, double MediaEndMs, double EndMs)>(StringComparer.Ordinal);
 
@@ -69,11 +78,13 @@ public static class TimelinePlanner
             for (var t = 0; t < tracks.Count; t++)
             {
                 var track = tracks[t];
+                // Across a transition the media goes on from where it was when the transition began, so the two
+                // scenes show (and play) the same moment while they overlap and the chain stays seamless.
                 if (track.SequentialBlendId is { } blendId && (track.StartTimeGap ?? 0) == 0
                     && blends.TryGetValue(blendId, out var previous) && SameMedia(previous.Track, track)
-                    && Math.Abs(previous.EndMs - start) < 0.5)
+                    && Math.Abs(previous.EndMs - (start + overlap)) < 0.5)
                 {
-                    offsets[t] = previous.MediaEndMs;
+                    offsets[t] = Math.Max(0, previous.MediaEndMs - overlap);
                 }
             }
             // A continued clip or sound has only its remainder left; a continued presenter speaks a new script.
@@ -114,8 +125,17 @@ public static class TimelinePlanner
             blends.Clear();
             foreach (var (key, value) in nextBlends)
                 blends[key] = value;
-            scenes.Add(new TimedScene(s, start, end - start, scene.BackgroundColor ?? background, timed));
-            start = end;
+            TimedTransition? transition = null;
+            if (scene.Transition is { } wanted && s < sceneList.Count - 1)
+            {
+                var ms = wanted.DurationMs ?? CreativeRules.DefaultTransitionMs;
+                var overlapFrames = Math.Max(1, Math.Round(ms * fps / 1000.0, MidpointRounding.AwayFromZero));
+                transition = new TimedTransition(wanted.Type ?? "crossfade", overlapFrames * 1000.0 / fps);
+            }
+            scenes.Add(new TimedScene(s, start, end - start, scene.BackgroundColor ?? background, timed, transition));
+            overlap = transition?.DurationMs ?? 0;
+            // The next scene starts on a whole frame: the end is one, and so is the overlap.
+            start = transition is null ? end : Math.Round((end - overlap) * fps / 1000.0) * 1000.0 / fps;
         }
         return new Timeline(width, height, fps, background, scenes);
     }

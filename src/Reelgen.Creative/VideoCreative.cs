@@ -115,6 +115,22 @@ public sealed class Scene
 
     /// <summary>The tracks, bottom first.</summary>
     public List<Track>? Tracks { get; set; }
+
+    /// <summary>How this scene passes into the next: the two overlap for the transition's length (not on the last scene).</summary>
+    public SceneTransition? Transition { get; set; }
+}
+
+/// <summary>
+/// A transition from a scene into the next one: the end of the one and the start of the other overlap for
+/// <see cref="DurationMs"/>, picture and sound, so the video is that much shorter than its scenes together.
+/// </summary>
+public sealed class SceneTransition
+{
+    /// <summary><c>fade</c> (through black), <c>crossfade</c>, <c>wipeleft</c>, <c>slideleft</c>, <c>zoom</c>, ... (see the rendering docs for the list).</summary>
+    public string? Type { get; set; }
+
+    /// <summary>Milliseconds the two scenes overlap, 40 to 5000; default 500.</summary>
+    public double? DurationMs { get; set; }
 }
 
 /// <summary>The kinds of track.</summary>

@@ -29,7 +29,27 @@ internal sealed record PresenterLayer(TimedTrack Track, StillPicture Body, long 
 /// <summary>A stretch of a scene's base during which the same base picture shows.</summary>
 internal sealed record BaseSegment(StillPicture Picture, long Frames);
 
-internal sealed record ScenePlan(int Index, long StartFrame, long Frames, IReadOnlyList<BaseSegment> Base, IReadOnlyList<SceneLayer> Layers);
+/// <summary>A scene on the frame clock; <see cref="Transition"/> overlaps its last frames with the next scene's first.</summary>
+internal sealed record ScenePlan(int Index, long StartFrame, long Frames, IReadOnlyList<BaseSegment> Base, IReadOnlyList<SceneLayer> Layers, TransitionPlan? Transition = null)
+{
+    public long EndFrame => StartFrame + Frames;
+}
+
+/// <summary>A transition into the next scene (the API's name for it) and how many frames the two scenes share.</summary>
+internal sealed record TransitionPlan(string Type, long Frames)
+{
+    /// <summary>
+    /// The ffmpeg <c>xfade</c> transition: three of the API's names are renamed, the rest are xfade's own. A
+    /// <c>fade</c> is a crossfade of the two scenes each faded to black over half the overlap (xfade's fadeblack
+    /// drops the first picture to black within a fifth of the time, which looks like a cut).
+    /// </summary>
+    public string Xfade => Type switch
+    {
+        "fade" or "crossfade" => "fade",
+        "zoom" => "zoomin",
+        _ => Type,
+    };
+}
 
 /// <summary>
 /// How a timeline becomes one ffmpeg run: each scene is a base (still pictures repeated inside the filter graph)
@@ -45,6 +65,12 @@ internal sealed record CompositionPlan(int Width, int Height, int Fps, long Fram
             .Concat(s.Layers.OfType<KenBurnsLayer>().Select(l => l.Picture)));
 
     public IEnumerable<PresenterLayer> Presenters => Scenes.SelectMany(s => s.Layers.OfType<PresenterLayer>());
+
+    /// <summary>
+    /// A transition blends neighbouring scenes in one filter graph, so such a video is composed in one piece, never
+    /// from scenes encoded on their own.
+    /// </summary>
+    public bool HasTransitions => Scenes.Any(s => s.Transition is not null);
 
     public double Seconds => Frames / (double)Fps;
 }
@@ -122,7 +148,11 @@ internal static class CompositionPlanner
                 }
             }
             FlushGroup();
-            scenes.Add(new ScenePlan(scene.Index, first, frames, segments, layers));
+            // The frames the scene shares with the next: from the next one's start to this one's end.
+            var transition = scene.Transition is { } t && scene.Index + 1 < timeline.Scenes.Count
+                ? new TransitionPlan(t.Type, first + frames - timeline.FrameAt(timeline.Scenes[scene.Index + 1].StartMs))
+                : null;
+            scenes.Add(new ScenePlan(scene.Index, first, frames, segments, layers, transition));
         }
         var sounds = timeline.Tracks.Where(t => t.Track.Type is TrackTypes.Actor or TrackTypes.Audio or TrackTypes.Video).ToList();
         return new CompositionPlan(timeline.Width, timeline.Height, timeline.Fps, timeline.FrameCount, scenes, sounds);

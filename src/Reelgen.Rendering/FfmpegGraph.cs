@@ -157,8 +157,7 @@ internal static class FfmpegGraph
             }
             sceneLabels.Add(current);
         }
-        graph.Append(string.Concat(sceneLabels.Select(l => $"[{l}]")))
-            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneLabels.Count}:v=1:a=0[{(subtitles is null ? "vout" : "scenes")}];\n");
+        AppendJoin(graph, plan, sceneLabels, video: true, subtitles is null ? "vout" : "scenes");
         if (subtitles is not null)
         {
             // Burnt-in captions over everything, across scene cuts: one picture per cue (a transparent one in
@@ -360,9 +359,76 @@ internal static class FfmpegGraph
                 .Append(CultureInfo.InvariantCulture, $"amix=inputs={labels.Count}:duration=first:dropout_transition=0:normalize=0[{mixed}];\n");
             sceneSounds.Add(mixed);
         }
-        graph.Append(string.Concat(sceneSounds.Select(l => $"[{l}]")))
-            .Append(CultureInfo.InvariantCulture, $"concat=n={sceneSounds.Count}:v=0:a=1[mix];\n");
+        AppendJoin(graph, plan, sceneSounds, video: false, "mix");
         return "mix";
+    }
+
+    /// <summary>
+    /// Joins the scenes' pictures (or sounds) into one stream labelled <paramref name="output"/>: runs of scenes
+    /// without a transition are concatenated, and where a scene has one, <c>xfade</c> (<c>acrossfade</c> for the
+    /// sound) blends its last frames with the next scene's first. xfade starts at the next scene's start on the
+    /// video clock, and acrossfade overlaps exactly the samples between that start and the scene's end, so picture
+    /// and sound stay on the same frames. Without transitions this is the single concat it always was.
+    /// </summary>
+    private static void AppendJoin(StringBuilder graph, CompositionPlan plan, List<string> labels, bool video, string output)
+    {
+        var streams = video ? "v=1:a=0" : "v=0:a=1";
+        var groups = new List<(string Label, int Last)>();
+        var run = new List<string>();
+        for (var k = 0; k < plan.Scenes.Count; k++)
+        {
+            run.Add(labels[k]);
+            if (plan.Scenes[k].Transition is null && k < plan.Scenes.Count - 1)
+                continue;
+            var joined = run[0];
+            if (run.Count > 1 || !plan.HasTransitions)
+            {
+                joined = plan.HasTransitions ? $"{(video ? "v" : "a")}run{k}" : output;
+                graph.Append(string.Concat(run.Select(l => $"[{l}]"))).Append(CultureInfo.InvariantCulture, $"concat=n={run.Count}:{streams}[{joined}];\n");
+            }
+            groups.Add((joined, k));
+            run.Clear();
+        }
+        if (!plan.HasTransitions)
+            return;
+        var fps = plan.Fps;
+        string Timebase(string label)
+        {
+            if (!video)
+                return label;
+            // xfade needs both inputs on one time base; concat's is microseconds, a single scene's the frame rate's.
+            graph.Append(CultureInfo.InvariantCulture, $"[{label}]settb=AVTB[{label}tb];\n");
+            return $"{label}tb";
+        }
+        var current = Timebase(groups[0].Label);
+        for (var g = 1; g < groups.Count; g++)
+        {
+            var before = plan.Scenes[groups[g - 1].Last];
+            var next = plan.Scenes[groups[g - 1].Last + 1];
+            var transition = before.Transition!;
+            var label = g == groups.Count - 1 ? output : $"{(video ? "v" : "a")}x{g}";
+            var incoming = Timebase(groups[g].Label);
+            if (video)
+            {
+                if (transition.Type == "fade")
+                {
+                    // Through black: the outgoing picture is black by the middle of the overlap, the incoming one
+                    // black until then (its own clock starts at zero).
+                    var half = Sec(transition.Frames / 2.0 / fps);
+                    graph.Append(CultureInfo.InvariantCulture, $"[{current}]fade=t=out:st={Sec(next.StartFrame / (double)fps)}:d={half}[{current}f];\n");
+                    graph.Append(CultureInfo.InvariantCulture, $"[{incoming}]fade=t=in:st={half}:d={half}[{incoming}f];\n");
+                    (current, incoming) = ($"{current}f", $"{incoming}f");
+                }
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{current}][{incoming}]xfade=transition={transition.Xfade}:duration={Sec(transition.Frames / (double)fps)}:offset={Sec(next.StartFrame / (double)fps)}[{label}];\n");
+            }
+            else
+            {
+                var samples = Sample(before.EndFrame, fps) - Sample(next.StartFrame, fps);
+                graph.Append(CultureInfo.InvariantCulture, $"[{current}][{incoming}]acrossfade=ns={samples}:c1=tri:c2=tri[{label}];\n");
+            }
+            current = label;
+        }
     }
 
     /// <summary>When the scene's presenters speak, in seconds from the scene start.</summary>

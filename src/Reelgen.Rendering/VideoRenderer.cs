@@ -80,6 +80,7 @@ public sealed partial class VideoRenderer
         // The request showed only the explicit durations; with speech and clips measured, the whole length is known.
         if (timeline.DurationMs > _options.Limits.MaxVideoSeconds * 1000.0)
             throw new RenderException($"the video would last {timeline.DurationMs / 1000:0.#} s, more than the {_options.Limits.MaxVideoSeconds} s allowed");
+        CheckTransitionsFit(timeline);
         var plan = CompositionPlanner.Plan(timeline);
         await SampleKeyColoursAsync(plan, media, cancellationToken);
 
@@ -133,6 +134,26 @@ public sealed partial class VideoRenderer
         {
             Stats = new RenderStats(plan.Scenes.Count, 0, speechReused.Value, Math.Round(stopwatch.Elapsed.TotalSeconds, 3)),
         };
+    }
+
+    /// <summary>
+    /// A scene must last at least as long as its transitions in and out together, or they would overlap each other;
+    /// the validator checks the lengths a request shows, this the ones only speech and clips tell.
+    /// </summary>
+    private static void CheckTransitionsFit(Timeline timeline)
+    {
+        for (var s = 0; s < timeline.Scenes.Count; s++)
+        {
+            var scene = timeline.Scenes[s];
+            var into = s > 0 ? timeline.Scenes[s - 1].Transition?.DurationMs ?? 0 : 0;
+            var outOf = scene.Transition?.DurationMs ?? 0;
+            if (into + outOf > scene.DurationMs + 0.5)
+            {
+                throw new RenderException(into > 0 && outOf > 0
+                    ? $"scene {s + 1} lasts {scene.DurationMs:0} ms, shorter than its transitions in and out ({into:0} + {outOf:0} ms); shorten them or lengthen the scene"
+                    : $"scene {s + 1} lasts {scene.DurationMs:0} ms, shorter than the {into + outOf:0} ms transition {(into > 0 ? "into" : "out of")} it; shorten the transition or lengthen the scene");
+            }
+        }
     }
 
     /// <summary>

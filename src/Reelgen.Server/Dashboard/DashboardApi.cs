@@ -68,7 +68,7 @@ public static class DashboardApi
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         // Pages show a workspace's jobs and carry form tokens: never kept by a browser or a proxy.
-        headers.CacheControl = "no-store";
+        headers.CacheControl = "no-cache, no-store";
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ public static class CallbackServices
         services.AddSingleton<CallbackOutbox>();
         services.AddSingleton<CallbackStore>();
         services.AddSingleton<CallbackSender>();
+        services.AddSingleton<CallbackMetrics>();
         if (dispatch)
             services.AddHostedService<CallbackDispatcher>();
         return services;

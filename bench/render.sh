@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/common.sh
+source bench/lib/assets.sh
 # GNU time gives each process's CPU time and peak memory.
 [[ -x /usr/bin/time ]] || {
   if command -v apt-get >/dev/null 2>&1; then
@@ -26,20 +27,13 @@ ffmpeg=$(command -v ffmpeg)
 data=$(mktemp -d)
 http_pid=""
 trap '[[ -n $http_pid ]] && kill "$http_pid" 2>/dev/null; rm -rf "$data"' EXIT
-mkdir -p "$data/assets" "$data/creatives" "$data/tmp" "$data/shim" "$data/keep" "$data/out"
+mkdir -p "$data/creatives" "$data/tmp" "$data/shim" "$data/keep" "$data/out"
 ln -s "$PWD/bench/lib/ffmpeg-shim.sh" "$data/shim/ffmpeg"
 
-# Assets: a background, a picture, an 8 s clip with sound, 10 s of music.
 echo "generating assets" >&2
-ffmpeg -v error -f lavfi -i gradients=s=1920x1080:c0=1B2A41:c1=4A6FA5:nb_colors=2:x0=0:y0=0:x1=1920:y1=1080 \
-  -frames:v 1 "$data/assets/background.png"
-ffmpeg -v error -f lavfi -i mandelbrot=s=800x600 -frames:v 1 "$data/assets/picture.png"
-ffmpeg -v error -f lavfi -i testsrc2=s=640x360:r=30:d=8 -f lavfi -i sine=f=440:d=8:sample_rate=48000 \
-  -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac -shortest "$data/assets/clip.mp4"
-ffmpeg -v error -f lavfi -i 'aevalsrc=0.2*sin(2*PI*220*t)+0.1*sin(2*PI*330*t)|0.2*sin(2*PI*277*t):s=48000:d=10' "$data/assets/music.wav"
-python3 -m http.server "$ASSET_PORT" --bind 127.0.0.1 --directory "$data/assets" >/dev/null 2>&1 &
-http_pid=$!
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$ASSET_PORT/music.wav" -o /dev/null && break; sleep 0.1; done
+make_assets "$data/assets"
+serve_assets "$data/assets" "$ASSET_PORT"
+http_pid=$ASSETS_PID
 
 # The creatives, pointed at this run's port and shortened by SCALE.
 for f in bench/creatives/*.json; do
@@ -88,7 +82,10 @@ render() {
 
   local video; video=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$out")
   local prep0; prep0=$(awk '$2=="preparing" {print $1; exit}' "$keep/render.log")
-  echo "$id $t0 $t1 $prep0 $video $(tail -n1 "$keep/render.time") $(tail -n1 "$keep/encode.log") $(tail -n1 "$keep/baseline.time")" >>"$data/rows"
+  # The encode is every encoding run together (the scene segments and the join): from the first start to the last
+  # end, wall and CPU times summed, peaks the largest.
+  local encode; encode=$(awk 'NR==1 {s=$1} {e=$2; w+=$3; u+=$4; y+=$5; if ($6>r) r=$6; if ($7>h) h=$7} END {printf "%s %s %.2f %.2f %.2f %d %d", s, e, w, u, y, r, h}' "$keep/encode.log")
+  echo "$id $t0 $t1 $prep0 $video $(tail -n1 "$keep/render.time") $encode $(tail -n1 "$keep/baseline.time")" >>"$data/rows"
 
   # Plain baseline for the one-scene presenter cases: the base picture looped in the graph, the speech padded (the
   # same video with the presenter frozen).

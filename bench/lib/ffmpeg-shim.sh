@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's final
-# encode (the run whose -filter_complex_script is graph.txt) goes straight to the real ffmpeg. For the encode it
+# Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's
+# encoding runs (the scene segments and the join, or the single run; not the loudness measurement) goes straight
+# to the real ffmpeg. For an encode it
 #  - hard-links the renderer's work directory (graph.txt, ffmpeg-args.txt, the drawn PNGs, the speech WAVs, the
-#    fetched assets) to $BENCH_KEEP, so the same command can be replayed by hand once the renderer has deleted it;
-#    linking costs milliseconds and copies no data;
-#  - times the encode and appends "START END WALL USER SYS MAXRSS_KB RENDERER_HWM_KB" to $BENCH_ENCODE_LOG, where
-#    RENDERER_HWM_KB is the peak RSS of the calling renderer process (its parent) up to the end of the encode.
+#    fetched assets) to $BENCH_KEEP at the first encoding run, so the single-run command can be replayed by hand
+#    once the renderer has deleted it; linking costs milliseconds and copies no data;
+#  - times the run and appends "START END WALL USER SYS MAXRSS_KB RENDERER_HWM_KB" to $BENCH_ENCODE_LOG, where
+#    RENDERER_HWM_KB is the peak RSS of the calling renderer process (its parent) up to the end of the run.
 set -uo pipefail
 real=${BENCH_REAL_FFMPEG:?}
 graph=""
@@ -14,12 +15,12 @@ for a in "$@"; do
   [[ $prev == -filter_complex_script ]] && graph=$a
   prev=$a
 done
-# Only the encode reads graph.txt; the loudness measurement (loudness-graph.txt), which runs while the pictures are
-# drawn, is part of the render like any other call.
-[[ $(basename "$graph") != graph.txt ]] && exec "$real" "$@"
+# The encoding runs read graph.txt (the single run), segments-graph.txt or join-graph.txt; the loudness measurement
+# (loudness-graph.txt), which runs while the pictures are drawn, is part of the render like any other call.
+[[ $(basename "$graph") != @(graph|segments-graph|join-graph).txt ]] && exec "$real" "$@"
 
 work=$(dirname "$graph")
-cp -al "$work" "$BENCH_KEEP/$(basename "$work")"
+[[ -e $BENCH_KEEP/$(basename "$work") ]] || cp -al "$work" "$BENCH_KEEP/$(basename "$work")"
 start=$EPOCHREALTIME
 /usr/bin/time -f "%e %U %S %M" -o "$BENCH_KEEP/encode.time" "$real" "$@"
 rc=$?

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 
 using SkiaSharp;
 
 namespace Reelgen.Rendering;
 
-/// <summary>A downloaded, checked and probed asset on local disk.</summary>
-internal sealed record LocalAsset(string Path, string Format, MediaInfo Info);
+/// <summary>A downloaded, checked and probed asset on local disk, with the SHA-256 of the bytes downloaded (hex).</summary>
+internal sealed record LocalAsset(string Path, string Format, MediaInfo Info, string Sha256 = "");
 
 /// <summary>
 /// Downloads every asset of a render itself, so ffmpeg only ever opens local files: http and https only, through
@@ -30,9 +31,10 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         var ct = timeout.Token;
         var path = System.IO.Path.Combine(directory, "asset-" + Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture));
         string format;
+        string sha256;
         try
         {
-            format = await DownloadToFileAsync(url, kind, label, path, ct);
+            (format, sha256) = await DownloadToFileAsync(url, kind, label, path, ct);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -49,7 +51,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         var named = path + "." + format;
         File.Move(path, named, overwrite: true);
         if (kind == MediaKind.Font)
-            return await FontAsync(named, format, label, url, cancellationToken);
+            return await FontAsync(named, format, label, url, cancellationToken) with { Sha256 = sha256 };
         MediaInfo info;
         try
         {
@@ -76,7 +78,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
             throw new RenderException($"{label} {Shorten(url)} has no sound in it");
         if (kind != MediaKind.Image && info.DurationMs <= 0)
             throw new RenderException($"{label} {Shorten(url)} has no duration ffprobe can read");
-        return new LocalAsset(named, format, info);
+        return new LocalAsset(named, format, info, sha256);
     }
 
     /// <summary>
@@ -109,7 +111,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         return new MediaInfo(0, HasVideo: true, HasAudio: false, codec.Info.Width, codec.Info.Height);
     }
 
-    private async Task<string> DownloadToFileAsync(string url, MediaKind kind, string label, string path, CancellationToken ct)
+    private async Task<(string Format, string Sha256)> DownloadToFileAsync(string url, MediaKind kind, string label, string path, CancellationToken ct)
     {
         var uri = new Uri(url);
         for (var redirects = 0; ; redirects++)
@@ -137,7 +139,8 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         }
     }
 
-    private async Task<string> CopyCheckedAsync(HttpResponseMessage response, MediaKind kind, string label, string url, string path, CancellationToken ct)
+    /// <summary>Copies the body to <paramref name="path"/>, checking it on the way; returns its format and the SHA-256 of its bytes.</summary>
+    private async Task<(string Format, string Sha256)> CopyCheckedAsync(HttpResponseMessage response, MediaKind kind, string label, string url, string path, CancellationToken ct)
     {
         await using var source = await response.Content.ReadAsStreamAsync(ct);
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
@@ -146,6 +149,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         var headLength = 0;
         string? format = null;
         var playlist = new PlaylistScan();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long total = 0;
         int read;
         while ((read = await source.ReadAsync(buffer, ct)) > 0)
@@ -164,9 +168,10 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
             playlist.Feed(buffer.AsSpan(0, read));
             if (playlist.Found is { } found)
                 throw new RenderException($"{label} {Shorten(url)} contains {found}, which is refused: a media file may not name other files");
+            hash.AppendData(buffer, 0, read);
             await file.WriteAsync(buffer.AsMemory(0, read), ct);
         }
-        return format ?? Check(head, headLength, kind, label, url);
+        return (format ?? Check(head, headLength, kind, label, url), Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     private static string Check(byte[] head, int length, MediaKind kind, string label, string url) =>

@@ -6,9 +6,11 @@ namespace Reelgen.Rendering;
 
 /// <summary>
 /// The local media behind a track: a fetched asset or synthesised speech (with its word and phoneme timings), and for
-/// a video with removeBackground the backdrop colour to key out (<c>RRGGBB</c>).
+/// a video with removeBackground the backdrop colour to key out (<c>RRGGBB</c>). <c>ContentHash</c>: the SHA-256 of
+/// the downloaded bytes, or of the speech's timings (what a presenter's mouth follows); the scene cache keys on it,
+/// so new bytes behind the same URL are a new scene.
 /// </summary>
-internal sealed record TrackMedia(string Path, MediaInfo Info, string? KeyColor = null, SpeechTimings? Speech = null);
+internal sealed record TrackMedia(string Path, MediaInfo Info, string? KeyColor = null, SpeechTimings? Speech = null, string ContentHash = "");
 
 /// <summary>What the first pass measured: integrated loudness (LUFS) and true peak (dBTP), handed to the second.</summary>
 internal sealed record Loudness(double Integrated, double TruePeak)
@@ -183,6 +185,186 @@ internal static class FfmpegGraph
     }
 
     /// <summary>
+    /// One ffmpeg run that encodes each of <paramref name="scenes"/> on its own into its own file: picture only, the
+    /// same graph per scene as the single run, each output its own encoder, so a segment starts on a keyframe, its
+    /// GOPs are closed inside it, and its bytes do not depend on which other scenes were encoded beside it. That is
+    /// what lets a segment from the scene cache stand in for a freshly encoded one.
+    /// </summary>
+    public static FfmpegInvocation BuildSegments(
+        CompositionPlan plan,
+        IReadOnlyList<(ScenePlan Scene, string Path)> scenes,
+        Func<string, string> picturePath,
+        IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media,
+        string filterScriptPath,
+        RenderOptions options,
+        IReadOnlyDictionary<(int Scene, int Track), PresenterSprites>? presenters)
+    {
+        var inputs = new Inputs();
+        var graph = new StringBuilder();
+        var labels = scenes.Select(s => AppendScene(graph, inputs, plan.Fps, s.Scene, picturePath, media, presenters)).ToList();
+        var args = inputs.Args;
+        args.AddRange(["-filter_complex_script", filterScriptPath, "-progress", "pipe:1", "-stats_period", "0.5", "-nostats"]);
+        for (var k = 0; k < scenes.Count; k++)
+        {
+            args.AddRange(["-map", $"[{labels[k]}]"]);
+            args.AddRange(VideoCodec(options, plan.Fps));
+            args.AddRange(["-frames:v", scenes[k].Scene.Frames.ToString(CultureInfo.InvariantCulture), "-f", "mp4"]);
+            args.AddRange(BitExact);
+            args.Add(scenes[k].Path);
+        }
+        // The graph's last line ends with ";\n", which ffmpeg reads as one more, empty, filter chain.
+        return new FfmpegInvocation(args, graph.ToString().TrimEnd().TrimEnd(';'));
+    }
+
+    /// <summary>
+    /// The last run of the segment path: the scenes' segments joined by the concat demuxer and copied as they are
+    /// (no picture is decoded or encoded), and the sound of the whole video mixed, normalised and encoded in one
+    /// pass beside them, so the sound has no seam at a scene join (AAC priming and padding occur once, at the
+    /// ends of the video, as in the single run).
+    /// </summary>
+    public static FfmpegInvocation BuildJoin(
+        CompositionPlan plan,
+        string segmentListPath,
+        IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media,
+        string filterScriptPath,
+        string outputPath,
+        RenderOptions options,
+        Loudness? loudness)
+    {
+        var inputs = new Inputs();
+        var graph = new StringBuilder();
+        var video = inputs.AddList(segmentListPath);
+        var mix = AppendSound(graph, plan, media, inputs.Add);
+        graph.Append(CultureInfo.InvariantCulture, $"[{mix}]{Normalise(loudness)}[aout]");
+        var args = inputs.Args;
+        args.AddRange(["-filter_complex_script", filterScriptPath, "-map", $"{video}:v", "-map", "[aout]", "-c:v", "copy"]);
+        args.AddRange(AudioCodec(options));
+        args.AddRange(["-t", Sec(plan.Seconds), "-movflags", "+faststart"]);
+        args.AddRange(BitExact);
+        args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", outputPath]);
+        return new FfmpegInvocation(args, graph.ToString());
+    }
+
+    private static string[] VideoCodec(RenderOptions options, int fps) =>
+        ["-c:v", "libx264", "-preset", options.Preset, "-crf", Int(options.Crf), "-pix_fmt", "yuv420p", "-r", Int(fps)];
+
+    private static string[] AudioCodec(RenderOptions options) =>
+        ["-c:a", "aac", "-b:a", Int(options.AudioBitrateKbps) + "k", "-ar", "48000", "-ac", "2"];
+
+    /// <summary>
+    /// The inputs of one ffmpeg run and their options, numbered in order. Every input is opened with its demuxer
+    /// named and local files only.
+    /// </summary>
+    private sealed class Inputs(params string[] head)
+    {
+        public List<string> Args { get; } = head.Length > 0 ? [.. head] : ["-hide_banner", "-nostdin", "-y", "-v", "error"];
+
+        public int Count { get; private set; }
+
+        public int Add(string path, params string[] inputArgs)
+        {
+            Args.AddRange(inputArgs);
+            Args.AddRange(MediaSniffer.InputOptions(path));
+            Args.AddRange(["-i", path]);
+            return Count++;
+        }
+
+        /// <summary>
+        /// An ffconcat list written by the renderer (the only kind ffmpeg is given; downloads carrying one are
+        /// refused), naming only files beside it.
+        /// </summary>
+        public int AddList(string path)
+        {
+            Args.AddRange(["-safe", "1", "-f", "concat", "-protocol_whitelist", "file", "-i", path]);
+            return Count++;
+        }
+    }
+
+    /// <summary>
+    /// One scene's picture: its base (still pictures repeated inside the graph), then each layer overlaid only while
+    /// it shows, on the scene's own clock (the scene's first frame at 0). Returns the label of the scene's stream.
+    /// </summary>
+    private static string AppendScene(
+        StringBuilder graph,
+        Inputs inputs,
+        int fps,
+        ScenePlan scene,
+        Func<string, string> picturePath,
+        IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media,
+        IReadOnlyDictionary<(int Scene, int Track), PresenterSprites>? presenters)
+    {
+        var baseLabels = new List<string>();
+        foreach (var segment in scene.Base)
+        {
+            var i = inputs.Add(picturePath(segment.Picture.Name), "-framerate", Int(fps));
+            var label = $"b{i}";
+            // Converted once, then the same frame is handed on N times: the cost of a still base is nearly zero.
+            graph.Append(CultureInfo.InvariantCulture, $"[{i}:v]format=yuv420p,loop=loop={segment.Frames - 1}:size=1:start=0,setsar=1[{label}];\n");
+            baseLabels.Add(label);
+        }
+        var current = baseLabels[0];
+        if (baseLabels.Count > 1)
+        {
+            current = $"base{scene.Index}";
+            graph.Append(string.Concat(baseLabels.Select(l => $"[{l}]"))).Append(CultureInfo.InvariantCulture, $"concat=n={baseLabels.Count}:v=1:a=0[{current}];\n");
+        }
+
+        var layerNumber = 0;
+        foreach (var layer in scene.Layers)
+        {
+            var enable = $"between(t\\,{Sec((layer.FromFrame - 0.5) / fps)}\\,{Sec((layer.ToFrame - 0.5) / fps)})";
+            var next = $"s{scene.Index}l{layerNumber++}";
+            if (layer is StillLayer still)
+            {
+                var i = inputs.Add(picturePath(still.Picture.Name));
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+            }
+            else if (layer is PresenterLayer presenter)
+            {
+                var body = inputs.Add(picturePath(presenter.Body.Name));
+                var withBody = $"{next}b";
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{current}][{body}:v]overlay=x={presenter.Body.X}:y={presenter.Body.Y}:eof_action=repeat:eval=init:enable='{enable}'[{withBody}];\n");
+                var sprites = presenters![(presenter.Track.SceneIndex, presenter.Track.TrackIndex)];
+                // The head: one decoded picture per change of pose (a few a second), held by overlay in between
+                // and moved by the sway expressions on every frame.
+                var head = inputs.AddList(sprites.ListPath);
+                var start = presenter.FromFrame / (double)fps;
+                var (swayX, swayY) = sprites.Sway.Expressions(start);
+                graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS+{Sec(start)}/TB[h{head}];\n");
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{withBody}][h{head}]overlay=x='{sprites.X}+{swayX}':y='{sprites.Y}+{swayY}':eof_action=repeat:eval=frame:enable='{enable}'[{next}];\n");
+            }
+            else if (layer is KenBurnsLayer kenBurns)
+            {
+                var i = inputs.Add(picturePath(kenBurns.Picture.Name), "-framerate", Int(fps));
+                AppendKenBurns(graph, kenBurns, $"{i}:v", current, next, enable, fps);
+            }
+            else if (layer is VideoLayer video)
+            {
+                var t = video.Track;
+                var m = media[(t.SceneIndex, t.TrackIndex)];
+                var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
+                // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
+                // each hold several frames; the encoder, not the decoding, is the bottleneck.
+                var i = inputs.Add(m.Path, "-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds));
+                var clip = $"c{i}";
+                var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
+                    ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
+                    : "";
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,{FitClip(t, key, clip)};\n");
+                // Centred in its box; the last frame holds if the clip is shorter than the track.
+                graph.Append(CultureInfo.InvariantCulture,
+                    $"[{current}][{clip}]overlay=x={t.X}+({t.Width}-overlay_w)/2:y={t.Y}+({t.Height}-overlay_h)/2:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /// <summary>
     /// Output options that make the file a function of its inputs alone: no encoder version strings, no metadata
     /// copied from the inputs, no creation time. libx264 and the AAC encoder are already deterministic for a given
     /// thread count, so the same job rendered twice on one machine gives the same bytes (which the scene and speech
@@ -252,17 +434,10 @@ internal static class FfmpegGraph
     /// </summary>
     public static FfmpegInvocation BuildLoudnessProbe(CompositionPlan plan, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, string filterScriptPath)
     {
-        var args = new List<string> { "-hide_banner", "-nostdin", "-v", "info", "-nostats" };
+        var inputs = new Inputs("-hide_banner", "-nostdin", "-v", "info", "-nostats");
+        var args = inputs.Args;
         var graph = new StringBuilder();
-        var inputs = 0;
-        int AddInput(string path, params string[] inputArgs)
-        {
-            args.AddRange(inputArgs);
-            args.AddRange(MediaSniffer.InputOptions(path));
-            args.AddRange(["-i", path]);
-            return inputs++;
-        }
-        var mix = AppendSound(graph, plan, media, AddInput);
+        var mix = AppendSound(graph, plan, media, inputs.Add);
         graph.Append(CultureInfo.InvariantCulture, $"[{mix}]ebur128=peak=true:framelog=verbose[aout]");
         args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[aout]", "-f", "null", "-"]);
         return new FfmpegInvocation(args, graph.ToString());

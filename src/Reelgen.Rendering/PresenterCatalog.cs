@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using Reelgen.Creative;
 using SkiaSharp;
@@ -25,6 +27,7 @@ public sealed partial class PresenterCatalog : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<PresenterArt>> _art = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Presenter> _all = [];
     private readonly List<PresenterProblem> _problems = [];
+    private readonly Dictionary<string, string> _fingerprints = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="customDirectory">The folder holding custom presenters, one subfolder each; null or missing for none.</param>
     public PresenterCatalog(string? customDirectory = null)
@@ -58,6 +61,13 @@ public sealed partial class PresenterCatalog : IDisposable
     /// <summary>The presenter's art, read once per process.</summary>
     public PresenterArt Art(string name) =>
         _art.TryGetValue(name, out var art) ? art.Value : throw new RenderException($"presenter '{name}' is not known");
+
+    /// <summary>
+    /// What the presenter's pictures are drawn from, for the scene cache's key: a built-in presenter's art ships with
+    /// the renderer (whose version is in the key already); a custom one's is the SHA-256 of every file its art read.
+    /// </summary>
+    internal string Fingerprint(string name) =>
+        _fingerprints.TryGetValue(name, out var custom) ? custom : "built-in:" + (Find(name)?.Name ?? name);
 
     /// <summary>A still of the presenter at rest on its backdrop, as a PNG.</summary>
     public byte[] PreviewPng(string name, int width, int height)
@@ -93,9 +103,17 @@ public sealed partial class PresenterCatalog : IDisposable
             return;
         }
         PresenterArt art;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
-            art = PresenterArt.Load(file => ReadInside(folder, file));
+            art = PresenterArt.Load(file =>
+            {
+                var bytes = ReadInside(folder, file);
+                hash.AppendData(Encoding.UTF8.GetBytes(file + "\n" + (bytes?.Length ?? -1) + "\n"));
+                if (bytes is not null)
+                    hash.AppendData(bytes);
+                return bytes;
+            });
         }
         catch (PresenterArtException ex)
         {
@@ -118,6 +136,7 @@ public sealed partial class PresenterCatalog : IDisposable
         _all.Add(presenter);
         _byName[name] = presenter;
         _art[name] = new Lazy<PresenterArt>(art);
+        _fingerprints[name] = "custom:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>A part of a custom folder; a name that would leave the folder is treated as missing.</summary>

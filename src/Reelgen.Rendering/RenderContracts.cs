@@ -96,10 +96,17 @@ public sealed class RenderOptions
     [Range(1, 64)]
     public int ParallelDownloads { get; set; } = 4;
 
-    /// <summary>Where spoken scripts are kept for reuse by later renders (a <c>speech</c> folder inside); none when null.</summary>
+    /// <summary>
+    /// Where spoken scripts (a <c>speech</c> folder inside) and encoded scenes (<c>scenes</c>) are kept for reuse by
+    /// later renders; none when null.
+    /// </summary>
     public string? CacheDirectory { get; set; }
 
     /// <summary>Most bytes of speech kept; the least recently used go first.</summary>
     [Range(1, long.MaxValue, ErrorMessage = "must be at least 1.")]
     public long SpeechCacheBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Most bytes of encoded scenes kept; the least recently used go first.</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "must be at least 1.")]
+    public long SceneCacheBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 }

@@ -49,7 +49,7 @@ internal sealed class SpeechCache(string directory, long maxBytes)
     {
         Directory.CreateDirectory(directory);
         var (wav, timings) = Paths(key);
-        var temporary = Path.Combine(directory, $"{key}.{Guid.NewGuid():N}.tmp");
+        var temporary = CacheFiles.TemporaryPath(wav);
         File.Copy(spoken.WavPath, temporary, overwrite: true);
         File.Move(temporary, wav, overwrite: true);
         await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(spoken with { WavPath = "" }, Json), ct);
@@ -64,43 +64,12 @@ internal sealed class SpeechCache(string directory, long maxBytes)
             return;
         try
         {
-            var files = new DirectoryInfo(directory).GetFiles();
-            // Temporary files of a writer that died before renaming them.
-            foreach (var stale in files.Where(f => f.Extension == ".tmp" && f.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
-                Delete(stale);
-            var total = files.Sum(f => f.Length);
-            if (total <= maxBytes)
-                return;
-            var wavs = files.Where(f => f.Extension == ".wav").ToDictionary(f => Path.GetFileNameWithoutExtension(f.Name));
-            // Down to 90 %, so a full cache does not evict on every store.
-            foreach (var entry in files.Where(f => f.Extension == ".json").OrderBy(f => f.LastWriteTimeUtc))
-            {
-                if (total <= maxBytes * 0.9)
-                    break;
-                var name = Path.GetFileNameWithoutExtension(entry.Name);
-                // The timings go first: a reader then never finds timings without their WAV.
-                total -= Delete(entry);
-                if (wavs.TryGetValue(name, out var wav))
-                    total -= Delete(wav);
-            }
+            // The timings are the marker: a reader then never finds timings without their WAV.
+            CacheFiles.Evict(directory, maxBytes, ".json");
         }
         finally
         {
             _evicting.Exit();
-        }
-    }
-
-    private static long Delete(FileInfo file)
-    {
-        var length = file.Length;
-        try
-        {
-            file.Delete();
-            return length;
-        }
-        catch (IOException)
-        {
-            return 0;
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,8 +12,10 @@ namespace Reelgen.Rendering;
 
 /// <summary>
 /// Turns a video creative into an MP4 (H.264 yuv420p + AAC 48 kHz stereo, faststart). Preprocessing fetches and
-/// checks every asset, speaks every script and draws every still picture once; generating is a single ffmpeg run
-/// that only composes, so the cost stays close to ffmpeg's own encoding cost.
+/// checks every asset, speaks every script and draws every still picture once; generating encodes each scene not
+/// found in the scene cache as a segment of its own (all in one ffmpeg run that only composes), then joins the
+/// segments without re-encoding beside the sound of the whole video, so the cost stays close to ffmpeg's own
+/// encoding cost and a scene seen before costs a file copy.
 /// </summary>
 public sealed partial class VideoRenderer
 {
@@ -23,6 +27,8 @@ public sealed partial class VideoRenderer
     private readonly MediaProbe _probe;
     private readonly TimeProvider _time;
     private readonly SpeechCache? _speechCache;
+    private readonly SceneCache? _sceneCache;
+    private readonly Lazy<string> _ffmpegIdentity;
     private readonly Counter<long>? _assetFailures;
 
     // Named as the server's source, so a job's trace shows its preprocess and render steps.
@@ -45,7 +51,11 @@ public sealed partial class VideoRenderer
         _logger = logger ?? NullLogger<VideoRenderer>.Instance;
         _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout, _time);
         if (options.CacheDirectory is { Length: > 0 } cache)
+        {
             _speechCache = new SpeechCache(Path.Combine(cache, "speech"), options.SpeechCacheBytes);
+            _sceneCache = new SceneCache(Path.Combine(cache, "scenes"), options.SceneCacheBytes);
+        }
+        _ffmpegIdentity = new Lazy<string>(() => ToolIdentity(options.FfmpegPath));
     }
 
     /// <summary>Renders <paramref name="creative"/> to <paramref name="outputPath"/>.</summary>
@@ -82,44 +92,26 @@ public sealed partial class VideoRenderer
             throw new RenderException($"the video would last {timeline.DurationMs / 1000:0.#} s, more than the {_options.Limits.MaxVideoSeconds} s allowed");
         CheckTransitionsFit(timeline);
         var plan = CompositionPlanner.Plan(timeline);
-        await SampleKeyColoursAsync(plan, media, cancellationToken);
-
-        // The sound is measured while the pictures are drawn: the two use different cores most of the time.
-        var loudness = MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
-        string PicturePath(string name) => Path.Combine(workDirectory, name + ".png");
-        var pictures = plan.Pictures.ToList();
-        using (var painter = new StillPainter(media, _presenters, plan.Width))
-        {
-            var painted = 0;
-            await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, (picture, _) =>
-            {
-                painter.Paint(picture, PicturePath(picture.Name));
-                var done = Interlocked.Increment(ref painted);
-                progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0.8 + (0.2 * done / pictures.Count)));
-                return ValueTask.CompletedTask;
-            });
-        }
-        var sprites = await HeadSprites.DrawAsync(plan, media, _presenters, workDirectory, cancellationToken);
-        // One set of cues: burnt in here, and returned for the VTT and SRT files.
+        // One set of cues: burnt in, and returned for the VTT and SRT files.
         var captions = Captions(timeline, media);
-        var subtitles = await SubtitlePainter.DrawAsync(resolved.Settings?.Subtitles, captions, plan, workDirectory, cancellationToken);
-        progress?.Report(new RenderProgress(RenderStage.Preprocessing, 1));
-        LogPrepared(_logger, media.Count, pictures.Count, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
+        // Drawing the pictures is part of the render span: only the scenes the cache lacks are drawn.
         preprocess?.Stop();
         using var render = Source.StartActivity("render");
         render?.SetTag("reelgen.video.seconds", plan.Seconds);
-
-        var scriptPath = Path.Combine(workDirectory, "graph.txt");
-        var invocation = FfmpegGraph.Build(plan, PicturePath, media, scriptPath, outputPath, _options, await loudness, sprites, subtitles);
-        await File.WriteAllTextAsync(scriptPath, invocation.FilterGraph, cancellationToken);
-        // The exact command, kept beside the graph so a failed render can be replayed by hand.
-        await File.WriteAllLinesAsync(Path.Combine(workDirectory, "ffmpeg-args.txt"), invocation.Arguments, cancellationToken);
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath));
         if (directory is not null)
             Directory.CreateDirectory(directory);
+
+        // The sound is measured while the pictures are drawn: the two use different cores most of the time.
+        var loudness = MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
+        var work = new RenderWork(plan, media, workDirectory, outputPath, loudness, progress, cancellationToken);
+        int rendered, reused;
         try
         {
-            await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, plan.Seconds, progress, cancellationToken, _time);
+            // Captions burnt in and transitions run across scene cuts, so such a video is drawn in one piece.
+            (rendered, reused) = (resolved.Settings?.Subtitles?.BurnIn == true && captions.Count > 0) || timeline.Scenes.Any(s => s.Transition is not null)
+                ? await RenderWholeAsync(work, resolved.Settings?.Subtitles, captions)
+                : await RenderScenesAsync(work, timeline);
         }
         catch (OperationCanceledException)
         {
@@ -132,8 +124,139 @@ public sealed partial class VideoRenderer
         LogRendered(_logger, outputPath, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
         return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, captions)
         {
-            Stats = new RenderStats(plan.Scenes.Count, 0, speechReused.Value, Math.Round(stopwatch.Elapsed.TotalSeconds, 3)),
+            Stats = new RenderStats(rendered, reused, speechReused.Value, Math.Round(stopwatch.Elapsed.TotalSeconds, 3)),
         };
+    }
+
+    /// <summary>What both ways of encoding a planned video work from.</summary>
+    private sealed record RenderWork(
+        CompositionPlan Plan,
+        Dictionary<(int Scene, int Track), TrackMedia> Media,
+        string Directory,
+        string OutputPath,
+        Task<Loudness?> Loudness,
+        IProgress<RenderProgress>? Progress,
+        CancellationToken Token)
+    {
+        public string PicturePath(string name) => Path.Combine(Directory, name + ".png");
+    }
+
+    /// <summary>
+    /// The whole video in one ffmpeg run: every scene's graph, the scenes concatenated inside it, captions laid over
+    /// the result, the sound mixed and normalised beside it.
+    /// </summary>
+    private async Task<(int Rendered, int Reused)> RenderWholeAsync(RenderWork work, SubtitleSettings? settings, List<CaptionCue> captions)
+    {
+        var (plan, ct) = (work.Plan, work.Token);
+        var sprites = await DrawAsync(work, plan);
+        var subtitles = await SubtitlePainter.DrawAsync(settings, captions, plan, work.Directory, ct);
+        var scriptPath = Path.Combine(work.Directory, "graph.txt");
+        var invocation = FfmpegGraph.Build(plan, work.PicturePath, work.Media, scriptPath, work.OutputPath, _options, await work.Loudness, sprites, subtitles);
+        await KeepCommandAsync(invocation, scriptPath, "ffmpeg-args.txt", ct);
+        await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, plan.Seconds, work.Progress, ct, _time);
+        return (plan.Scenes.Count, 0);
+    }
+
+    /// <summary>
+    /// Scene by scene: each scene's picture is its own segment, taken from the scene cache when it was encoded
+    /// before, otherwise drawn and encoded (all missing scenes in one ffmpeg run) and kept in the cache; then the
+    /// segments are joined without re-encoding, and the sound of the whole video is mixed, normalised and encoded
+    /// in that same last run.
+    /// </summary>
+    private async Task<(int Rendered, int Reused)> RenderScenesAsync(RenderWork work, Timeline timeline)
+    {
+        var (plan, ct) = (work.Plan, work.Token);
+        string SegmentPath(int scene) => Path.Combine(work.Directory, string.Create(CultureInfo.InvariantCulture, $"scene-{scene:D3}.mp4"));
+        var keys = _sceneCache is null
+            ? null
+            : plan.Scenes.Select(s => SceneCache.Key(_ffmpegIdentity.Value, _options, plan, s, timeline.Scenes[s.Index], work.Media, _presenters)).ToList();
+        var missing = plan.Scenes.Where((s, k) => keys is null || !_sceneCache!.TryGet(keys[k], SegmentPath(s.Index))).ToList();
+
+        if (missing.Count > 0)
+        {
+            var part = plan with { Scenes = missing };
+            var sprites = await DrawAsync(work, part);
+            if (missing.Count == plan.Scenes.Count)
+            {
+                // The same video as one ffmpeg run, kept beside the segments' command for comparison by hand (and
+                // by the render benchmark, whose baseline it is); only when every scene was drawn for this render.
+                var wholeScript = Path.Combine(work.Directory, "graph.txt");
+                var whole = FfmpegGraph.Build(plan, work.PicturePath, work.Media, wholeScript, work.OutputPath, _options, await work.Loudness, sprites);
+                await File.WriteAllTextAsync(wholeScript, whole.FilterGraph, ct);
+                await File.WriteAllLinesAsync(Path.Combine(work.Directory, "ffmpeg-args.txt"), whole.Arguments, ct);
+            }
+            var scriptPath = Path.Combine(work.Directory, "segments-graph.txt");
+            var segments = FfmpegGraph.BuildSegments(plan, missing.Select(s => (s, SegmentPath(s.Index))).ToList(), work.PicturePath, work.Media, scriptPath, _options, sprites);
+            await KeepCommandAsync(segments, scriptPath, "segments-args.txt", ct);
+            var seconds = missing.Sum(s => s.Frames) / (double)plan.Fps;
+            await FfmpegRunner.RunAsync(_options.FfmpegPath, segments.Arguments, seconds, Stage(work, 0, 0.9), ct, _time);
+            if (keys is not null)
+            {
+                foreach (var scene in missing)
+                    KeepScene(keys[scene.Index], SegmentPath(scene.Index));
+            }
+        }
+
+        // The list names only the segments beside it, in order.
+        var listPath = Path.Combine(work.Directory, "segments.ffconcat");
+        await File.WriteAllTextAsync(listPath, "ffconcat version 1.0\n" + string.Concat(plan.Scenes.Select(s => $"file {Path.GetFileName(SegmentPath(s.Index))}\n")), ct);
+        var joinScript = Path.Combine(work.Directory, "join-graph.txt");
+        var join = FfmpegGraph.BuildJoin(plan, listPath, work.Media, joinScript, work.OutputPath, _options, await work.Loudness);
+        await KeepCommandAsync(join, joinScript, "join-args.txt", ct);
+        await FfmpegRunner.RunAsync(_options.FfmpegPath, join.Arguments, plan.Seconds, Stage(work, missing.Count > 0 ? 0.9 : 0, 1), ct, _time);
+        return (missing.Count, plan.Scenes.Count - missing.Count);
+    }
+
+    /// <summary>Samples key colours, draws the still pictures and the presenters' heads of the scenes in <paramref name="part"/>.</summary>
+    private async Task<Dictionary<(int Scene, int Track), PresenterSprites>> DrawAsync(RenderWork work, CompositionPlan part)
+    {
+        await SampleKeyColoursAsync(part, work.Media, work.Token);
+        var pictures = part.Pictures.ToList();
+        using (var painter = new StillPainter(work.Media, _presenters, part.Width))
+        {
+            var painted = 0;
+            await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = work.Token }, (picture, _) =>
+            {
+                painter.Paint(picture, work.PicturePath(picture.Name));
+                var done = Interlocked.Increment(ref painted);
+                work.Progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0.8 + (0.2 * done / pictures.Count)));
+                return ValueTask.CompletedTask;
+            });
+        }
+        var sprites = await HeadSprites.DrawAsync(part, work.Media, _presenters, work.Directory, work.Token);
+        work.Progress?.Report(new RenderProgress(RenderStage.Preprocessing, 1));
+        LogPrepared(_logger, work.Media.Count, pictures.Count, part.Seconds);
+        return sprites;
+    }
+
+    /// <summary>The graph and the exact command, kept beside each other so a failed render can be replayed by hand.</summary>
+    private static async Task KeepCommandAsync(FfmpegInvocation invocation, string scriptPath, string argumentsFile, CancellationToken ct)
+    {
+        await File.WriteAllTextAsync(scriptPath, invocation.FilterGraph, ct);
+        await File.WriteAllLinesAsync(Path.Combine(Path.GetDirectoryName(scriptPath)!, argumentsFile), invocation.Arguments, ct);
+    }
+
+    private void KeepScene(string key, string segmentPath)
+    {
+        try
+        {
+            _sceneCache!.Store(key, segmentPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A full or read-only cache costs the next render its reuse, never this render its video.
+            LogSceneCacheWriteFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>One ffmpeg run's progress as a stretch of the generating stage, with the whole video's length.</summary>
+    private static StageProgress? Stage(RenderWork work, double from, double to) =>
+        work.Progress is null ? null : new StageProgress(work.Progress, from, to, work.Plan.Seconds);
+
+    private sealed class StageProgress(IProgress<RenderProgress> inner, double from, double to, double videoSeconds) : IProgress<RenderProgress>
+    {
+        public void Report(RenderProgress value) =>
+            inner.Report(value with { Fraction = from + ((to - from) * value.Fraction), VideoSeconds = videoSeconds });
     }
 
     /// <summary>
@@ -231,7 +354,7 @@ public sealed partial class VideoRenderer
         try
         {
             var asset = await fetcher.FetchAsync(url, kind, label, ct);
-            return new TrackMedia(asset.Path, asset.Info);
+            return new TrackMedia(asset.Path, asset.Info, ContentHash: asset.Sha256);
         }
         catch (RenderException)
         {
@@ -277,7 +400,9 @@ public sealed partial class VideoRenderer
         var maxSeconds = _options.Limits.MaxVideoSeconds;
         if (spoken.DurationMs > maxSeconds * 1000.0)
             throw new RenderException($"{label}: the script takes {spoken.DurationMs / 1000:0.#} s to say, more than the {maxSeconds} s a whole video may last");
-        return new TrackMedia(wavPath, new MediaInfo(spoken.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: spoken);
+        // What a presenter's mouth follows: the timings, the same for the same speech wherever it was spoken.
+        var timings = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(spoken with { WavPath = "" })));
+        return new TrackMedia(wavPath, new MediaInfo(spoken.DurationMs, HasVideo: false, HasAudio: true, 0, 0), Speech: spoken, ContentHash: timings);
     }
 
     private async Task KeepSpeechAsync(string key, SpeechTimings spoken, CancellationToken ct)
@@ -332,6 +457,23 @@ public sealed partial class VideoRenderer
                 : [])
             .ToList();
 
+    /// <summary>
+    /// Which ffmpeg encodes, for the scene cache's key without starting it: the executable found on the PATH, its size
+    /// and its time stamp (a package keeps the time stamps of its build, so the same build reads the same everywhere).
+    /// </summary>
+    private static string ToolIdentity(string tool)
+    {
+        var found = Path.IsPathRooted(tool) || tool.Contains(Path.DirectorySeparatorChar)
+            ? tool
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+        if (found is null || !File.Exists(found))
+            return tool;
+        var file = new FileInfo(found);
+        var target = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
+        return string.Create(CultureInfo.InvariantCulture, $"{target.FullName}|{target.Length}|{target.LastWriteTimeUtc.Ticks}");
+    }
+
     private static void TryDelete(string path)
     {
         try
@@ -346,8 +488,11 @@ public sealed partial class VideoRenderer
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Prepared {Media} media and {Pictures} still pictures for {Seconds:0.##} s of video in {Elapsed:0.##} s")]
-    private static partial void LogPrepared(ILogger logger, int media, int pictures, double seconds, double elapsed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Prepared {Media} media and drew {Pictures} still pictures for {Seconds:0.##} s of video")]
+    private static partial void LogPrepared(ILogger logger, int media, int pictures, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep an encoded scene in the scene cache")]
+    private static partial void LogSceneCacheWriteFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep spoken speech in the speech cache")]
     private static partial void LogSpeechCacheWriteFailed(ILogger logger, Exception ex);

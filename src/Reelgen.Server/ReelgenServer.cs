@@ -137,6 +137,8 @@ public static class ReelgenServer
         services.AddSingleton<Db>();
         services.AddSingleton<WorkspaceStore>();
         services.AddSingleton<JobStore>();
+        services.AddSingleton<JobMetrics>();
+        services.AddSingleton<DiskSpace>();
         services.AddSingleton<JobLifecycle>();
         services.AddSingleton<CallbackOutbox>();
         services.AddSingleton<JobResponses>();
@@ -170,6 +172,7 @@ public static class ReelgenServer
         {
             services.AddHostedService<RenderWorker>();
             services.AddHostedService<LeaseRescuer>();
+            services.AddHostedService<RetentionCleaner>();
             if (roles.Database.Provider == "postgres" && roles.Database.Notify)
                 services.AddHostedService<WorkSignalListener>();
         }
@@ -209,6 +212,8 @@ public static class ReelgenServer
         app.UseRateLimiter();
         app.MapHealth();
         app.MapMetrics();
+        // Made now rather than by the first worker that records: an API-only process serves the queue's gauges too.
+        app.Services.GetRequiredService<JobMetrics>();
         app.MapApiReference();
         if (!app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.HasRole("api"))
             return app;

@@ -101,8 +101,30 @@ public sealed class RenderStatsTests : IDisposable
         Assert.Equal(0, (int)first["renderStats"]!["speechReused"]!);
         Assert.True((double)first["renderStats"]!["seconds"]! > 0);
         Assert.Equal(1, (int)second["renderStats"]!["speechReused"]!);
+        Assert.Equal(0, (int)second["renderStats"]!["scenesRendered"]!);
+        Assert.Equal(1, (int)second["renderStats"]!["scenesReused"]!);
         // The list shows the same record.
         var listed = (await client.GetFromJsonAsync<JsonObject>("video-generation-jobs"))!["items"]!.AsArray();
         Assert.Equal(1, (int)listed.Single(j => (string?)j!["id"] == secondId)!["renderStats"]!["speechReused"]!);
+    }
+
+    [Fact]
+    public async Task A_template_job_with_one_variable_changed_renders_only_the_scene_that_uses_it()
+    {
+        var client = _app.V1Client();
+        JsonNode Job(string name) => JsonNode.Parse($$"""
+            { "videoCreative": { "settings": { "videoSize": { "width": 160, "height": 120 } }, "scenes": [
+                { "duration": 400, "backgroundColor": "#FF0000", "tracks": [ { "type": "text", "text": "Hello" } ] },
+                { "duration": 400, "backgroundColor": "#0000FF", "tracks": [ { "type": "text", "text": "Hi {name}" } ] } ] },
+              "dynamicVariables": { "name": "{{name}}" } }
+            """)!;
+
+        var (firstId, _) = await client.SubmitAsync(Job("Ada"));
+        var first = await client.WaitForFinishedAsync(firstId, TimeSpan.FromSeconds(120));
+        var (secondId, _) = await client.SubmitAsync(Job("Grace"));
+        var second = await client.WaitForFinishedAsync(secondId, TimeSpan.FromSeconds(120));
+
+        Assert.Equal((2, 0), ((int)first["renderStats"]!["scenesRendered"]!, (int)first["renderStats"]!["scenesReused"]!));
+        Assert.Equal((1, 1), ((int)second["renderStats"]!["scenesRendered"]!, (int)second["renderStats"]!["scenesReused"]!));
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class CallbackDispatcher(
     CallbackSender sender,
     WorkspaceStore workspaces,
     WorkSignal signal,
-    ReelgenMetrics metrics,
+    CallbackMetrics metrics,
     TimeProvider time,
     IOptions<CallbackOptions> options,
     ILogger<CallbackDispatcher> logger) : BackgroundService
@@ -104,7 +104,7 @@ public sealed partial class CallbackDispatcher(
         var attemptInRound = (int)(delivery.Attempts - delivery.RoundStart) + 1;
         var (status, next) = Decide(outcome, attemptInRound);
         var result = new AttemptResult(attemptedAt, outcome.StatusCode, outcome.Error, outcome.DurationMs, status, next);
-        metrics.CallbackAttempted(status, outcome.DurationMs);
+        metrics.Attempted(status, outcome.DurationMs);
         activity?.SetTag("reelgen.callback.outcome", status);
         if (!outcome.Delivered)
             activity.Fail(outcome.Error ?? $"answered {outcome.StatusCode}");

@@ -8,6 +8,7 @@ public static class CallbackServices
         services.AddSettings<CallbackOptions>(CallbackOptions.Section);
         services.AddSingleton<CallbackStore>();
         services.AddSingleton<CallbackSender>();
+        services.AddSingleton<CallbackMetrics>();
         if (dispatch)
             services.AddHostedService<CallbackDispatcher>();
         return services;

@@ -335,6 +335,30 @@ public sealed class JobStore(Db db, TimeProvider time)
         c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
             "SELECT status FROM jobs WHERE id = @jobId AND workspace_id = @workspaceId", new { jobId, workspaceId }, t, cancellationToken: ct));
 
+    /// <summary>
+    /// Jobs that ended (finished, failed or deleted) before <paramref name="before"/> (Unix ms), oldest first, with
+    /// the file keys of their videos. A queued or running job is never among them: nothing accepted is lost.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> JobIds, IReadOnlyList<string> FileKeys)> ListEndedBeforeAsync(long before, int limit, CancellationToken ct)
+    {
+        var ids = await db.QueryAsync<string>(
+            "SELECT id FROM jobs WHERE status IN ('finished', 'failed', 'deleted') AND updated_at < @before ORDER BY updated_at, id LIMIT @limit", new { before, limit }, ct);
+        var keys = ids.Count == 0 ? [] : await db.QueryAsync<string>("SELECT file_key FROM videos WHERE job_id IN @ids", new { ids }, ct);
+        return (ids, keys);
+    }
+
+    /// <summary>Removes ended jobs with their videos' rows and their callbacks and attempts, in one transaction.</summary>
+    public Task<int> RemoveEndedAsync(IReadOnlyList<string> ids, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            async Task Run(string sql) => await c.ExecuteAsync(new CommandDefinition(sql, new { ids }, t, cancellationToken: ct));
+            await Run("DELETE FROM callback_attempts WHERE delivery_id IN (SELECT id FROM callback_deliveries WHERE job_id IN @ids)");
+            await Run("DELETE FROM callback_deliveries WHERE job_id IN @ids");
+            await Run("DELETE FROM videos WHERE job_id IN @ids");
+            return await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM jobs WHERE id IN @ids AND status IN ('finished', 'failed', 'deleted')", new { ids }, t, cancellationToken: ct));
+        }, ct);
+
     /// <summary>Returns jobs whose worker stopped renewing its lease to the queue. Progress is kept (it never goes down).</summary>
     public Task<int> RescueExpiredAsync(CancellationToken ct)
     {

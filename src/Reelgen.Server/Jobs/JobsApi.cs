@@ -8,6 +8,7 @@ using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
 using Reelgen.Server.Http;
+using Reelgen.Server.Operations;
 using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Jobs;
@@ -20,7 +21,7 @@ public static class JobsApi
     public static RouteGroupBuilder MapJobs(this RouteGroupBuilder api)
     {
         var jobs = api.MapGroup("/video-generation-jobs").WithTags("Jobs");
-        jobs.MapPost("", CreateJobAsync).Accepts<VideoGenerationJobRequest>("application/json");
+        jobs.MapPost("", CreateJobAsync).Accepts<VideoGenerationJobRequest>("application/json").RequireFreeDisk();
         jobs.MapGet("", ListJobsAsync);
         jobs.MapGet("/{jobId}", GetJobAsync);
         jobs.MapDelete("/{jobId}", DeleteJobAsync);

@@ -25,7 +25,7 @@ public sealed partial class RenderWorker(
     WorkSignal signal,
     RunningRenders running,
     HostedIds hostedIds,
-    ReelgenMetrics metrics,
+    JobMetrics metrics,
     IOptions<ReelgenOptions> options,
     TimeProvider time,
     ILogger<RenderWorker> logger) : BackgroundService

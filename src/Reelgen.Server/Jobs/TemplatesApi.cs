@@ -9,6 +9,7 @@ using Reelgen.Server.Callbacks;
 using Reelgen.Server.Compatibility;
 using Reelgen.Server.Data;
 using Reelgen.Server.Http;
+using Reelgen.Server.Operations;
 using Reelgen.Server.Workspaces;
 
 namespace Reelgen.Server.Jobs;
@@ -36,8 +37,8 @@ public static class TemplatesApi
     public static RouteGroupBuilder MapTemplates(this RouteGroupBuilder jobs)
     {
         jobs.MapPost("/templates", CreateTemplateAsync).Accepts<VideoGenerationJobRequest>("application/json");
-        jobs.MapPost("/template-jobs", CreateTemplateJobAsync).Accepts<TemplateJobBody>("application/json");
-        jobs.MapPost("/batch", CreateBatchAsync).Accepts<BatchBody>("application/json");
+        jobs.MapPost("/template-jobs", CreateTemplateJobAsync).Accepts<TemplateJobBody>("application/json").RequireFreeDisk();
+        jobs.MapPost("/batch", CreateBatchAsync).Accepts<BatchBody>("application/json").RequireFreeDisk();
         return jobs;
     }
 

@@ -47,6 +47,15 @@ public sealed class VideoStore(Db db, TimeProvider time)
     public Task<VideoRow?> FindByShareIdAsync(string shareId, CancellationToken ct) =>
         db.QuerySingleOrDefaultAsync<VideoRow>($"SELECT {Columns} FROM videos WHERE share_id = @shareId AND deleted_at IS NULL", new { shareId }, ct);
 
+    /// <summary>Videos of every workspace made before <paramref name="before"/> (Unix ms) that still exist, oldest first.</summary>
+    public Task<IReadOnlyList<VideoRow>> ListMadeBeforeAsync(long before, int limit, CancellationToken ct) =>
+        db.QueryAsync<VideoRow>($"SELECT {Columns} FROM videos WHERE deleted_at IS NULL AND created_at < @before ORDER BY created_at, id LIMIT @limit", new { before, limit }, ct);
+
+    /// <summary>Marks a video deleted, whichever workspace has it (its files are already gone).</summary>
+    public Task<int> MarkDeletedAsync(string videoId, CancellationToken ct) =>
+        db.ExecuteAsync("UPDATE videos SET deleted_at = @now WHERE id = @videoId AND deleted_at IS NULL",
+            new { videoId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
+
     public async Task<bool> DeleteAsync(string workspaceId, string videoId, CancellationToken ct) =>
         await db.ExecuteAsync("UPDATE videos SET deleted_at = @now WHERE id = @videoId AND workspace_id = @workspaceId AND deleted_at IS NULL",
             new { videoId, workspaceId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, ct) == 1;

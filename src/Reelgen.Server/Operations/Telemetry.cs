@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Reelgen.Server.Data;
 
 namespace Reelgen.Server.Operations;
 

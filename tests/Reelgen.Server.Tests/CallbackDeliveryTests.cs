@@ -155,13 +155,15 @@ public sealed class CallbackDeliveryTests(ITestOutputHelper output)
             http.Response.StatusCode = 500;
             return Task.CompletedTask;
         });
-        using var app = CallbackApps.Create(schedule: "400ms,400ms,400ms");
+        using var app = CallbackApps.Create(schedule: "1500ms,1500ms,1500ms");
         var client = app.V1Client();
         var jobId = await app.EndedJobAsync(receiver.Url);
+        // The retries are 1.5 s apart, so the delete lands before the second attempt even on a busy machine, and the
+        // wait below spans where that attempt would have come.
         await receiver.NextAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"video-generation-jobs/{jobId}")).StatusCode);
 
-        await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(900));
+        await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(2500));
         var delivery = (await client.GetCallbacksAsync(jobId))["deliveries"]!.AsArray().Single()!;
         Assert.Equal("cancelled", (string?)delivery["status"]);
         Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"video-generation-jobs/{jobId}/callbacks/redeliver", null)).StatusCode);
@@ -175,7 +177,7 @@ public sealed class CallbackDeliveryTests(ITestOutputHelper output)
             http.Response.StatusCode = 503;
             return Task.CompletedTask;
         });
-        using var app = CallbackApps.Create(schedule: "400ms,400ms,400ms");
+        using var app = CallbackApps.Create(schedule: "1500ms,1500ms,1500ms");
         var client = app.V1Client();
         var body = System.Text.Json.JsonSerializer.SerializeToNode(Creatives.ColourSlide(durationMs: 400))!.AsObject();
         body["callback"] = receiver.Url;
@@ -185,7 +187,7 @@ public sealed class CallbackDeliveryTests(ITestOutputHelper output)
 
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"video-generation-jobs/{jobId}")).StatusCode);
 
-        await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(1000));
+        await receiver.AssertNothingArrivesAsync(TimeSpan.FromMilliseconds(2500));
         Assert.Equal("cancelled", (string?)(await client.GetCallbacksAsync(jobId))["deliveries"]!.AsArray().Single()!["status"]);
         var video = (await client.GetFromJsonAsync<JsonObject>($"generated-videos/{videoId}"))!;
         Assert.NotNull((string?)video["publicUrl"]);

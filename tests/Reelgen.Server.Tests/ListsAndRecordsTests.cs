@@ -146,7 +146,7 @@ public sealed class ListsAndRecordsTests : IDisposable
               "videoCreative": {
                 "unknownTop": { "deep": [1, 2] },
                 "settings": { "name": "Extra", "videoSize": { "width": 320, "height": 240, "ratio": 1.33 }, "alphaChannel": false, "watermark": "none" },
-                "scenes": [ { "name": "One", "transition": "fade", "duration": 300, "tracks": [
+                "scenes": [ { "name": "One", "transitionEffect": "fade", "duration": 300, "tracks": [
                   { "type": "text", "text": "Hi", "animation": { "in": "slide" }, "style": { "fontSize": 20, "glow": true } } ] } ]
               }
             }

@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
 # Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's
-# encoding runs (the scene segments and the join, or the single run; not the loudness measurement) goes straight
-# to the real ffmpeg. For an encode it
+# encoding runs (the scene segments, the sound and the join, or the single run; not the loudness measurement) goes
+# straight to the real ffmpeg. For an encode it
 #  - hard-links the renderer's work directory (graph.txt, ffmpeg-args.txt, the drawn PNGs, the speech WAVs, the
-#    fetched assets) to $BENCH_KEEP at the first encoding run, so the single-run command can be replayed by hand
-#    once the renderer has deleted it; linking costs milliseconds and copies no data;
+#    fetched assets) to $BENCH_KEEP at the single run or the join (the last run, when every file is there), so the
+#    single-run command can be replayed by hand once the renderer has deleted it; linking costs milliseconds and
+#    copies no data;
 #  - times the run and appends "START END WALL USER SYS MAXRSS_KB RENDERER_HWM_KB" to $BENCH_ENCODE_LOG, where
 #    RENDERER_HWM_KB is the peak RSS of the calling renderer process (its parent) up to the end of the run.
 set -uo pipefail
 real=${BENCH_REAL_FFMPEG:?}
 graph=""
+list=""
 prev=""
 for a in "$@"; do
   [[ $prev == -filter_complex_script ]] && graph=$a
+  [[ $a == */segments.ffconcat ]] && list=$a
   prev=$a
 done
-# The encoding runs read graph.txt (the single run), segments-graph.txt or join-graph.txt; the loudness measurement
-# (loudness-graph.txt), which runs while the pictures are drawn, is part of the render like any other call.
-[[ $(basename "$graph") != @(graph|segments-graph|join-graph).txt ]] && exec "$real" "$@"
+# The encoding runs read graph.txt (the single run), segments-graph.txt or sound-graph.txt, or join the segments
+# (segments.ffconcat); the loudness measurement (loudness-graph.txt), which runs while the pictures are drawn, is
+# part of the render like any other call.
+[[ -z $list && $(basename "$graph") != @(graph|segments-graph|sound-graph).txt ]] && exec "$real" "$@"
 
-work=$(dirname "$graph")
-[[ -e $BENCH_KEEP/$(basename "$work") ]] || cp -al "$work" "$BENCH_KEEP/$(basename "$work")"
+work=$(dirname "${list:-$graph}")
+if [[ -n $list || $(basename "$graph") == graph.txt ]]; then
+  [[ -e $BENCH_KEEP/$(basename "$work") ]] || cp -al "$work" "$BENCH_KEEP/$(basename "$work")"
+fi
 start=$EPOCHREALTIME
 /usr/bin/time -f "%e %U %S %M" -o "$BENCH_KEEP/encode.time" "$real" "$@"
 rc=$?

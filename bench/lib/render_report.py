@@ -24,7 +24,7 @@ def parse(line):
     t0, t1, prep0, es, ee = map(float, (t0, t1, prep0 or t0, es, ee))
     return rid, dict(
         video=float(video), wall=float(wall), cpu=float(user) + float(sys_),
-        startup=prep0 - t0, prep=es - prep0, encode=float(ewall), after=t1 - ee,
+        startup=prep0 - t0, prep=es - prep0, encode=ee - es, after=t1 - ee,
         encode_cpu=float(euser) + float(esys),
         rss_renderer=int(hwm) / 1024, rss_ffmpeg=int(erss) / 1024,
         base=float(bwall), base_cpu=float(buser) + float(bsys), renders=1,

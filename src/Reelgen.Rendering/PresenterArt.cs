@@ -199,7 +199,47 @@ public sealed class PresenterArt : IDisposable
     public void DrawHead(SKCanvas canvas, float scale, PresenterPose pose, bool mirrored = false)
     {
         canvas.Clear(SKColors.Transparent);
+        DrawFace(canvas, scale, pose, mirrored);
+        DrawMouth(canvas, scale, pose, mirrored);
+    }
+
+    /// <summary>
+    /// The parts of a pose under the mouth (head, hair, eyes, brows), which many poses share: a render draws each
+    /// such face once and only the mouth and what lies over it per pose (<see cref="DrawMouth"/>).
+    /// </summary>
+    public void DrawFace(SKCanvas canvas, float scale, PresenterPose pose, bool mirrored = false)
+    {
         canvas.Save();
+        PlaceHead(canvas, scale, pose, mirrored);
+        // Parts are immutable pictures: heads of one presenter are drawn on both cores at once.
+        _head.Draw(canvas);
+        if (_hair is not null)
+            canvas.DrawImage(_hair, SKRect.Create(Width, Height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        (pose.EyesClosed ? _eyesClosed : _eyesOpen).Draw(canvas);
+        canvas.Save();
+        if (pose.BrowsUp)
+            canvas.Translate(0, -Manifest.Mouth!.Width * 0.16f);
+        _brows.Draw(canvas);
+        canvas.Restore();
+        canvas.Restore();
+    }
+
+    /// <summary>The mouth of a pose and the parts drawn over it, over the face <see cref="DrawFace"/> drew.</summary>
+    public void DrawMouth(SKCanvas canvas, float scale, PresenterPose pose, bool mirrored = false)
+    {
+        canvas.Save();
+        PlaceHead(canvas, scale, pose, mirrored);
+        if (_mouths is not null)
+            _mouths[pose.Blend >= 50 ? pose.To : pose.From].Draw(canvas);
+        else
+            MouthPainter.Draw(canvas, Manifest.Mouth!, pose.From, pose.To, pose.Blend / 100f);
+        _front?.Draw(canvas);
+        canvas.Restore();
+    }
+
+    /// <summary>The art's coordinates on a sprite: scaled, the head's bounds at the origin, mirrored, nodding.</summary>
+    private void PlaceHead(SKCanvas canvas, float scale, PresenterPose pose, bool mirrored)
+    {
         canvas.Scale(scale);
         if (mirrored)
         {
@@ -216,24 +256,6 @@ public sealed class PresenterArt : IDisposable
             canvas.Translate(0, pose.Nod * Height * 0.004f);
             canvas.RotateDegrees(pose.Nod * 1.3f, neck.X, neck.Y);
         }
-        // Parts are immutable pictures: heads of one presenter are drawn on both cores at once.
-        {
-            _head.Draw(canvas);
-            if (_hair is not null)
-                canvas.DrawImage(_hair, SKRect.Create(Width, Height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-            (pose.EyesClosed ? _eyesClosed : _eyesOpen).Draw(canvas);
-            canvas.Save();
-            if (pose.BrowsUp)
-                canvas.Translate(0, -Manifest.Mouth!.Width * 0.16f);
-            _brows.Draw(canvas);
-            canvas.Restore();
-            if (_mouths is not null)
-                _mouths[pose.Blend >= 50 ? pose.To : pose.From].Draw(canvas);
-            else
-                MouthPainter.Draw(canvas, Manifest.Mouth!, pose.From, pose.To, pose.Blend / 100f);
-            _front?.Draw(canvas);
-        }
-        canvas.Restore();
     }
 
     /// <summary>The moving parts' bounds, found from their pixels (a part may be drawn anywhere on the canvas), with room to nod and raise the brows.</summary>

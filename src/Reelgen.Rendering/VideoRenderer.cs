@@ -172,39 +172,70 @@ public sealed partial class VideoRenderer
             : plan.Scenes.Select(s => SceneCache.Key(_ffmpegIdentity.Value, _options, plan, s, timeline.Scenes[s.Index], work.Media, _presenters)).ToList();
         var missing = plan.Scenes.Where((s, k) => keys is null || !_sceneCache!.TryGet(keys[k], SegmentPath(s.Index))).ToList();
 
-        if (missing.Count > 0)
+        // The sound is encoded on its own beside the pictures (one core each, most of the time), so the join only
+        // copies; it is started as soon as its loudness is known.
+        var soundPath = Path.Combine(work.Directory, "sound.mp4");
+        using var soundStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var sound = EncodeSoundAsync(work, soundPath, missing.Count == 0 ? Stage(work, 0, 0.95) : null, soundStop.Token);
+        var keepWhole = Task.CompletedTask;
+        try
         {
-            var part = plan with { Scenes = missing };
-            var sprites = await DrawAsync(work, part);
-            if (missing.Count == plan.Scenes.Count)
+            if (missing.Count > 0)
             {
-                // The same video as one ffmpeg run, kept beside the segments' command for comparison by hand (and
-                // by the render benchmark, whose baseline it is); only when every scene was drawn for this render.
-                var wholeScript = Path.Combine(work.Directory, "graph.txt");
-                var whole = FfmpegGraph.Build(plan, work.PicturePath, work.Media, wholeScript, work.OutputPath, _options, await work.Loudness, sprites);
-                await File.WriteAllTextAsync(wholeScript, whole.FilterGraph, ct);
-                await File.WriteAllLinesAsync(Path.Combine(work.Directory, "ffmpeg-args.txt"), whole.Arguments, ct);
-            }
-            var scriptPath = Path.Combine(work.Directory, "segments-graph.txt");
-            var segments = FfmpegGraph.BuildSegments(plan, missing.Select(s => (s, SegmentPath(s.Index))).ToList(), work.PicturePath, work.Media, scriptPath, _options, sprites);
-            await KeepCommandAsync(segments, scriptPath, "segments-args.txt", ct);
-            var seconds = missing.Sum(s => s.Frames) / (double)plan.Fps;
-            await FfmpegRunner.RunAsync(_options.FfmpegPath, segments.Arguments, seconds, Stage(work, 0, 0.9), ct, _time);
-            if (keys is not null)
-            {
-                foreach (var scene in missing)
-                    KeepScene(keys[scene.Index], SegmentPath(scene.Index));
+                var part = plan with { Scenes = missing };
+                var sprites = await DrawAsync(work, part);
+                if (missing.Count == plan.Scenes.Count)
+                {
+                    // The same video as one ffmpeg run, kept beside the segments' command for comparison by hand (and
+                    // by the render benchmark, whose baseline it is); only when every scene was drawn for this render.
+                    keepWhole = KeepWholeCommandAsync(work, sprites);
+                }
+                var scriptPath = Path.Combine(work.Directory, "segments-graph.txt");
+                var segments = FfmpegGraph.BuildSegments(plan, missing.Select(s => (s, SegmentPath(s.Index))).ToList(), work.PicturePath, work.Media, scriptPath, _options, sprites);
+                await KeepCommandAsync(segments, scriptPath, "segments-args.txt", ct);
+                var seconds = missing.Sum(s => s.Frames) / (double)plan.Fps;
+                await FfmpegRunner.RunAsync(_options.FfmpegPath, segments.Arguments, seconds, Stage(work, 0, 0.95), ct, _time);
+                if (keys is not null)
+                {
+                    foreach (var scene in missing)
+                        KeepScene(keys[scene.Index], SegmentPath(scene.Index));
+                }
             }
         }
+        catch
+        {
+            // Never leave the sound's ffmpeg running behind a failed picture; the picture's error is the one to tell.
+            await soundStop.CancelAsync();
+            await Task.WhenAll(sound, keepWhole).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+        await sound;
+        await keepWhole;
 
         // The list names only the segments beside it, in order.
         var listPath = Path.Combine(work.Directory, "segments.ffconcat");
         await File.WriteAllTextAsync(listPath, "ffconcat version 1.0\n" + string.Concat(plan.Scenes.Select(s => $"file {Path.GetFileName(SegmentPath(s.Index))}\n")), ct);
-        var joinScript = Path.Combine(work.Directory, "join-graph.txt");
-        var join = FfmpegGraph.BuildJoin(plan, listPath, work.Media, joinScript, work.OutputPath, _options, await work.Loudness);
-        await KeepCommandAsync(join, joinScript, "join-args.txt", ct);
-        await FfmpegRunner.RunAsync(_options.FfmpegPath, join.Arguments, plan.Seconds, Stage(work, missing.Count > 0 ? 0.9 : 0, 1), ct, _time);
+        var join = FfmpegGraph.BuildJoin(plan, listPath, soundPath, work.OutputPath);
+        await File.WriteAllLinesAsync(Path.Combine(work.Directory, "join-args.txt"), join.Arguments, ct);
+        await FfmpegRunner.RunAsync(_options.FfmpegPath, join.Arguments, plan.Seconds, Stage(work, missing.Count > 0 ? 0.95 : 0, 1), ct, _time);
         return (missing.Count, plan.Scenes.Count - missing.Count);
+    }
+
+    /// <summary>Mixes, normalises and encodes the whole video's sound into <paramref name="soundPath"/>.</summary>
+    private async Task EncodeSoundAsync(RenderWork work, string soundPath, IProgress<RenderProgress>? progress, CancellationToken ct)
+    {
+        var scriptPath = Path.Combine(work.Directory, "sound-graph.txt");
+        var invocation = FfmpegGraph.BuildSound(work.Plan, work.Media, scriptPath, soundPath, _options, await work.Loudness);
+        await KeepCommandAsync(invocation, scriptPath, "sound-args.txt", ct);
+        await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, work.Plan.Seconds, progress, ct, _time);
+    }
+
+    /// <summary>The whole video's single-run command, written once the loudness is known, without holding up the encode.</summary>
+    private async Task KeepWholeCommandAsync(RenderWork work, Dictionary<(int Scene, int Track), PresenterSprites> sprites)
+    {
+        var wholeScript = Path.Combine(work.Directory, "graph.txt");
+        var whole = FfmpegGraph.Build(work.Plan, work.PicturePath, work.Media, wholeScript, work.OutputPath, _options, await work.Loudness, sprites);
+        await KeepCommandAsync(whole, wholeScript, "ffmpeg-args.txt", work.Token);
     }
 
     /// <summary>Samples key colours, draws the still pictures and the presenters' heads of the scenes in <paramref name="part"/>.</summary>

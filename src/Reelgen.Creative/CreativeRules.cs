@@ -37,6 +37,16 @@ public static class CreativeRules
     public const double MinTransitionMs = 40;
     public const double MaxTransitionMs = 5000;
 
+    /// <summary>How a track may enter the picture; typewriter only for text.</summary>
+    public static readonly IReadOnlyList<string> AnimationsIn = ["fade", "slide-left", "slide-up", "pop", "typewriter"];
+
+    /// <summary>How a track may leave the picture.</summary>
+    public static readonly IReadOnlyList<string> AnimationsOut = ["fade", "slide-left", "slide-up", "pop"];
+
+    public const double DefaultAnimationMs = 400;
+    public const double MinAnimationMs = 40;
+    public const double MaxAnimationMs = 5000;
+
     /// <summary>True for <c>#RRGGBB</c> and <c>#RRGGBBAA</c>.</summary>
     public static bool IsColor(string? value) =>
         value is not null && value.Length is 7 or 9 && value[0] == '#' && value.Skip(1).All(char.IsAsciiHexDigit);

@@ -215,6 +215,7 @@ public sealed class CreativeValidator
         }
         if (scene.Tracks.Any(t => t is null))
             return;
+        CheckAnimationFits(scene, scene.Tracks, path);
         // A reference must name one track: a second track with the same id would make the reference ambiguous.
         var referenceIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < scene.Tracks.Count; i++)
@@ -279,6 +280,9 @@ public sealed class CreativeValidator
         if (track.Effect is { } effect && (track.Type != TrackTypes.Image || !CreativeRules.Effects.Contains(effect)))
             Add($"{path}.effect", track.Type == TrackTypes.Image ? $"'{Truncate(effect)}' is not an effect: one of {string.Join(", ", CreativeRules.Effects)}." : "applies to image tracks only.");
 
+        if (track.Animation is { } animation)
+            CheckAnimation(track, animation, $"{path}.animation");
+
         switch (track.Type)
         {
             case TrackTypes.Image:
@@ -308,6 +312,60 @@ public sealed class CreativeValidator
                 if (track.Text is not null && string.IsNullOrWhiteSpace(track.Text))
                     Add($"{path}.text", "the script is empty.");
                 break;
+        }
+    }
+
+    private void CheckAnimation(Track track, TrackAnimation animation, string path)
+    {
+        if (track.Type == TrackTypes.Audio)
+        {
+            Add(path, "applies to text, image, video and actor tracks only.");
+            return;
+        }
+        if (animation.In is null && animation.Out is null)
+            Add(path, $"needs in, out or both: in one of {string.Join(", ", CreativeRules.AnimationsIn)}; out one of {string.Join(", ", CreativeRules.AnimationsOut)}.");
+        if (animation.In is { } entrance)
+        {
+            if (!CreativeRules.AnimationsIn.Contains(entrance))
+                Add($"{path}.in", $"'{Truncate(entrance)}' is not an entrance: one of {string.Join(", ", CreativeRules.AnimationsIn)}.");
+            else if (entrance == "typewriter" && track.Type != TrackTypes.Text)
+                Add($"{path}.in", $"typewriter applies to text tracks only; this is a {track.Type} track.");
+        }
+        if (animation.Out is { } exit && !CreativeRules.AnimationsOut.Contains(exit))
+        {
+            Add($"{path}.out", exit == "typewriter"
+                ? $"typewriter is an entrance only: out is one of {string.Join(", ", CreativeRules.AnimationsOut)}."
+                : $"'{Truncate(exit)}' is not an exit: one of {string.Join(", ", CreativeRules.AnimationsOut)}.");
+        }
+        if (animation.DurationMs is { } d && !(d >= CreativeRules.MinAnimationMs && d <= CreativeRules.MaxAnimationMs))
+            Add($"{path}.durationMs", $"must be between {CreativeRules.MinAnimationMs} and {CreativeRules.MaxAnimationMs} milliseconds.");
+    }
+
+    /// <summary>
+    /// An entrance and an exit each take at most half the track's time on screen, so they never overlap; checked
+    /// where the request shows that time (the render shortens them where only speech or a clip tells it).
+    /// </summary>
+    private void CheckAnimationFits(Scene scene, List<Track> tracks, string path)
+    {
+        var sceneMs = KnownLengthMs(scene);
+        for (var i = 0; i < tracks.Count; i++)
+        {
+            var track = tracks[i];
+            if (track.Animation is not { } animation || track.Type == TrackTypes.Audio)
+                continue;
+            var ms = animation.DurationMs ?? CreativeRules.DefaultAnimationMs;
+            if (!(ms >= CreativeRules.MinAnimationMs && ms <= CreativeRules.MaxAnimationMs))
+                continue;
+            var shown = double.PositiveInfinity;
+            if (track.Duration is { } own && double.IsFinite(own))
+                shown = own;
+            if (sceneMs > 0)
+                shown = Math.Min(shown, sceneMs - (track.StartTimeGap ?? 0) - (track.EndTimeGap ?? 0));
+            if (double.IsFinite(shown) && shown > 0 && ms > shown / 2)
+            {
+                Add($"{path}.tracks[{i}].animation.durationMs",
+                    $"{ms:0.###} ms is more than half the {shown:0.###} ms the track is on screen; at most {Math.Floor(shown / 2):0} ms, so the entrance and the exit never overlap.");
+            }
         }
     }
 

@@ -202,6 +202,9 @@ public sealed class Track
     /// <summary>Image track: a slow camera move over the picture (Ken Burns): <c>zoomIn</c>, <c>zoomOut</c>, <c>panLeft</c> or <c>panRight</c>.</summary>
     public string? Effect { get; set; }
 
+    /// <summary>Text, image, video or actor track: how it enters and leaves the picture.</summary>
+    public TrackAnimation? Animation { get; set; }
+
     /// <summary>Audio track: repeat until the track ends.</summary>
     public bool? Loop { get; set; }
 
@@ -236,6 +239,22 @@ public sealed class Track
     /// <summary>Creates an actor track: a presenter speaking a script.</summary>
     public static Track ActorTrack(string actor, string text, string? speakerId = null, Position? position = null, Size? size = null) =>
         new() { Type = TrackTypes.Actor, Actor = actor, Text = text, SpeakerId = speakerId, Position = position, Size = size };
+}
+
+/// <summary>
+/// How a track enters and leaves the picture (a Reelgen extension): <see cref="In"/> plays from the moment the track
+/// appears, <see cref="Out"/> ends as it disappears, each lasting <see cref="DurationMs"/>.
+/// </summary>
+public sealed class TrackAnimation
+{
+    /// <summary><c>fade</c>, <c>slide-left</c>, <c>slide-up</c>, <c>pop</c>, or <c>typewriter</c> (text tracks only).</summary>
+    public string? In { get; set; }
+
+    /// <summary><c>fade</c>, <c>slide-left</c>, <c>slide-up</c> or <c>pop</c>.</summary>
+    public string? Out { get; set; }
+
+    /// <summary>Milliseconds each of the two lasts, 40 to 5000 and at most half the track's time on screen; default 400.</summary>
+    public double? DurationMs { get; set; }
 }
 
 /// <summary>How a text track looks. Every field is optional.</summary>

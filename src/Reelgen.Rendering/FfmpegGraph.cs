@@ -72,110 +72,27 @@ internal static class FfmpegGraph
         IReadOnlyDictionary<(int Scene, int Track), PresenterSprites>? presenters = null,
         SubtitleSprites? subtitles = null)
     {
-        var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-v", "error" };
+        var inputs = new Inputs();
+        var args = inputs.Args;
         var graph = new StringBuilder();
-        var inputs = 0;
-        int AddInput(string path, params string[] inputArgs)
-        {
-            args.AddRange(inputArgs);
-            args.AddRange(MediaSniffer.InputOptions(path));
-            args.AddRange(["-i", path]);
-            return inputs++;
-        }
         var fps = plan.Fps;
-        var sceneLabels = new List<string>();
-
-        foreach (var scene in plan.Scenes)
-        {
-            var baseLabels = new List<string>();
-            foreach (var segment in scene.Base)
-            {
-                var i = AddInput(picturePath(segment.Picture.Name), "-framerate", Int(fps));
-                var label = $"b{i}";
-                // Converted once, then the same frame is handed on N times: the cost of a still base is nearly zero.
-                graph.Append(CultureInfo.InvariantCulture, $"[{i}:v]format=yuv420p,loop=loop={segment.Frames - 1}:size=1:start=0,setsar=1[{label}];\n");
-                baseLabels.Add(label);
-            }
-            var current = baseLabels[0];
-            if (baseLabels.Count > 1)
-            {
-                current = $"base{scene.Index}";
-                graph.Append(string.Concat(baseLabels.Select(l => $"[{l}]"))).Append(CultureInfo.InvariantCulture, $"concat=n={baseLabels.Count}:v=1:a=0[{current}];\n");
-            }
-
-            var layerNumber = 0;
-            foreach (var layer in scene.Layers)
-            {
-                var enable = $"between(t\\,{Sec((layer.FromFrame - 0.5) / fps)}\\,{Sec((layer.ToFrame - 0.5) / fps)})";
-                var next = $"s{scene.Index}l{layerNumber++}";
-                if (layer is StillLayer still)
-                {
-                    var i = AddInput(picturePath(still.Picture.Name));
-                    graph.Append(CultureInfo.InvariantCulture,
-                        $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
-                }
-                else if (layer is PresenterLayer presenter)
-                {
-                    var body = AddInput(picturePath(presenter.Body.Name));
-                    var withBody = $"{next}b";
-                    graph.Append(CultureInfo.InvariantCulture,
-                        $"[{current}][{body}:v]overlay=x={presenter.Body.X}:y={presenter.Body.Y}:eof_action=repeat:eval=init:enable='{enable}'[{withBody}];\n");
-                    var sprites = presenters![(presenter.Track.SceneIndex, presenter.Track.TrackIndex)];
-                    // The head: one decoded picture per change of pose (a few a second), held by overlay in between
-                    // and moved by the sway expressions on every frame. The list names only files beside it.
-                    // The one concat list ffmpeg reads is this one, written by the renderer; downloads carrying one are refused.
-                    args.AddRange(["-safe", "1", "-f", "concat", "-protocol_whitelist", "file", "-i", sprites.ListPath]);
-                    var head = inputs++;
-                    var start = presenter.FromFrame / (double)fps;
-                    var (swayX, swayY) = sprites.Sway.Expressions(start);
-                    graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS+{Sec(start)}/TB[h{head}];\n");
-                    graph.Append(CultureInfo.InvariantCulture,
-                        $"[{withBody}][h{head}]overlay=x='{sprites.X}+{swayX}':y='{sprites.Y}+{swayY}':eof_action=repeat:eval=frame:enable='{enable}'[{next}];\n");
-                }
-                else if (layer is KenBurnsLayer kenBurns)
-                {
-                    var i = AddInput(picturePath(kenBurns.Picture.Name), "-framerate", Int(fps));
-                    AppendKenBurns(graph, kenBurns, $"{i}:v", current, next, enable, fps);
-                }
-                else if (layer is VideoLayer video)
-                {
-                    var t = video.Track;
-                    var m = media[(t.SceneIndex, t.TrackIndex)];
-                    var seconds = (layer.ToFrame - layer.FromFrame) / (double)fps;
-                    // One decoding thread per clip: a long creative opens many clips, and frame-threaded decoders
-                    // each hold several frames; the encoder, not the decoding, is the bottleneck.
-                    var i = AddInput(m.Path, "-threads", "1", "-an", "-ss", Sec(t.MediaOffsetMs / 1000), "-t", Sec(seconds));
-                    var clip = $"c{i}";
-                    var key = m.KeyColor is { } color && t.Track.RemoveBackground == true
-                        ? $",format=rgba,colorkey=0x{color}:0.3:0.1"
-                        : "";
-                    graph.Append(CultureInfo.InvariantCulture,
-                        $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,{FitClip(t, key, clip)};\n");
-                    // Centred in its box; the last frame holds if the clip is shorter than the track.
-                    graph.Append(CultureInfo.InvariantCulture,
-                        $"[{current}][{clip}]overlay=x={t.X}+({t.Width}-overlay_w)/2:y={t.Y}+({t.Height}-overlay_h)/2:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
-                }
-                current = next;
-            }
-            sceneLabels.Add(current);
-        }
+        var sceneLabels = plan.Scenes.Select(scene => AppendScene(graph, inputs, fps, scene, picturePath, media, presenters)).ToList();
         AppendJoin(graph, plan, sceneLabels, video: true, subtitles is null ? "vout" : "scenes");
         if (subtitles is not null)
         {
             // Burnt-in captions over everything, across scene cuts: one picture per cue (a transparent one in
             // between) from a list written by the renderer, held by overlay until the next.
-            args.AddRange(["-safe", "1", "-f", "concat", "-protocol_whitelist", "file", "-i", subtitles.ListPath]);
-            var i = inputs++;
+            var i = inputs.AddList(subtitles.ListPath);
             graph.Append(CultureInfo.InvariantCulture,
                 $"[scenes][{i}:v]overlay=x={subtitles.X}:y={subtitles.Y}:eof_action=pass:eval=init[vout];\n");
         }
 
         var total = Sec(plan.Seconds);
-        var mix = AppendSound(graph, plan, media, AddInput);
+        var mix = AppendSound(graph, plan, media, inputs.Add);
         graph.Append(CultureInfo.InvariantCulture, $"[{mix}]{Normalise(loudness)}[aout]");
 
         args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-map", "[aout]"]);
-        args.AddRange(["-c:v", "libx264", "-preset", options.Preset, "-crf", Int(options.Crf), "-pix_fmt", "yuv420p", "-r", Int(fps)]);
+        args.AddRange(VideoCodec(options, fps));
         args.AddRange(AudioCodec(options));
         // -t, not -frames:v: a frame limit ends the output before the encoder flushes the last AAC frames.
         args.AddRange(["-t", total, "-movflags", "+faststart"]);

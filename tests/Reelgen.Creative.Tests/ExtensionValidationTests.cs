@@ -42,6 +42,39 @@ public sealed class ExtensionValidationTests
         Assert.Equal("videoCreative.scenes[0]." + path, Assert.Single(errors).Key);
     }
 
+    [Fact]
+    public void Animations_used_well_are_accepted()
+    {
+        Assert.Empty(Validate("""{"type":"text","text":"x","animation":{"in":"typewriter","out":"fade"}}"""));
+        Assert.Empty(Validate("""{"type":"image","imageUrl":"http://a/p.png","effect":"zoomIn","animation":{"in":"pop","durationMs":500}}"""));
+        Assert.Empty(Validate("""{"type":"video","videoUrl":"http://a/v.mp4","animation":{"out":"slide-left","durationMs":40}}"""));
+        Assert.Empty(Validate("""{"type":"actor","actor":"ryan","text":"Hi","animation":{"in":"slide-up","out":"pop","durationMs":500}}"""));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"text","text":"x","animation":{"in":"spin"}}""", "tracks[0].animation.in")]
+    [InlineData("""{"type":"image","imageUrl":"http://a/p.png","animation":{"in":"typewriter"}}""", "tracks[0].animation.in")]
+    [InlineData("""{"type":"text","text":"x","animation":{"out":"typewriter"}}""", "tracks[0].animation.out")]
+    [InlineData("""{"type":"text","text":"x","animation":{"out":"slide-right"}}""", "tracks[0].animation.out")]
+    [InlineData("""{"type":"text","text":"x","animation":{"in":"fade","durationMs":10}}""", "tracks[0].animation.durationMs")]
+    [InlineData("""{"type":"text","text":"x","animation":{"in":"fade","durationMs":6000}}""", "tracks[0].animation.durationMs")]
+    [InlineData("""{"type":"text","text":"x","animation":{"in":"fade","durationMs":501}}""", "tracks[0].animation.durationMs")]
+    [InlineData("""{"type":"text","text":"x","duration":600,"animation":{"out":"fade"}}""", "tracks[0].animation.durationMs")]
+    [InlineData("""{"type":"text","text":"x","startTimeGap":300,"animation":{"in":"pop"}}""", "tracks[0].animation.durationMs")]
+    [InlineData("""{"type":"text","text":"x","animation":{"durationMs":300}}""", "tracks[0].animation")]
+    [InlineData("""{"type":"audio","audioUrl":"http://a/m.mp3","animation":{"in":"fade"}}""", "tracks[0].animation")]
+    public void A_bad_animation_is_named(string tracks, string path) => A_bad_extension_field_is_named(tracks, path);
+
+    [Fact]
+    public void An_animation_on_the_second_track_names_its_field_and_says_what_is_allowed()
+    {
+        var errors = Validate("""{"type":"text","text":"a"},{"type":"image","imageUrl":"http://a/p.png","animation":{"in":"typewriter","out":"spin"}}""");
+
+        Assert.Equal(["videoCreative.scenes[0].tracks[1].animation.in", "videoCreative.scenes[0].tracks[1].animation.out"], errors.Keys.Order());
+        Assert.Contains("text tracks only", errors["videoCreative.scenes[0].tracks[1].animation.in"][0], StringComparison.Ordinal);
+        Assert.Contains("fade, slide-left, slide-up, pop", errors["videoCreative.scenes[0].tracks[1].animation.out"][0], StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string[]> ValidateSubtitles(string subtitles) =>
         new CreativeValidator { FontExists = f => f.Equals("Noto Sans", StringComparison.OrdinalIgnoreCase) }.Validate(JsonSerializer.Deserialize<VideoGenerationJobRequest>(
             $$$"""{"videoCreative":{"settings":{"subtitles":{{{subtitles}}}},"scenes":[{"duration":1000,"tracks":[]}]}}""", CreativeJson.Options)!);

@@ -85,6 +85,24 @@ public sealed class SceneCacheTests(AssetServer server) : RenderTest(server)
     }
 
     [Fact]
+    public async Task A_changed_animation_re_renders_its_scene()
+    {
+        VideoCreative Animated(string entrance)
+        {
+            var creative = Template();
+            creative.Scenes![1].Tracks![0].Animation = new TrackAnimation { In = entrance, DurationMs = 200 };
+            return creative;
+        }
+        await RenderToAsync(Animated("fade"), Cached(), "fade", Vars("Ada"));
+        var slide = await RenderToAsync(Animated("slide-left"), Cached(), "slide", Vars("Ada"));
+        var slideAgain = await RenderToAsync(Animated("slide-left"), Cached(), "slide-again", Vars("Ada"));
+
+        Assert.Equal((1, 2), (slide.Stats.ScenesRendered, slide.Stats.ScenesReused));
+        Assert.Equal((0, 3), (slideAgain.Stats.ScenesRendered, slideAgain.Stats.ScenesReused));
+        Assert.Equal(slide.Hash, slideAgain.Hash);
+    }
+
+    [Fact]
     public async Task Two_workers_sharing_the_cache_get_whole_segments()
     {
         var expected = await RenderToAsync(Template(), Options, "expected", Vars("Ada"));

@@ -147,7 +147,7 @@ public sealed class ListsAndRecordsTests : IDisposable
                 "unknownTop": { "deep": [1, 2] },
                 "settings": { "name": "Extra", "videoSize": { "width": 320, "height": 240, "ratio": 1.33 }, "alphaChannel": false, "watermark": "none" },
                 "scenes": [ { "name": "One", "transitionEffect": "fade", "duration": 300, "tracks": [
-                  { "type": "text", "text": "Hi", "animation": { "in": "slide" }, "style": { "fontSize": 20, "glow": true } } ] } ]
+                  { "type": "text", "text": "Hi", "motionPath": { "curve": "ease" }, "style": { "fontSize": 20, "glow": true } } ] } ]
               }
             }
             """;

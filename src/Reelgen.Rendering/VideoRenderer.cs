@@ -75,7 +75,7 @@ public sealed partial class VideoRenderer
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var errors = new CreativeValidator { VoiceExists = _voices.Exists, ActorExists = _presenters.Exists, FontExists = FontCatalog.Exists, Limits = _options.Limits }.Validate(creative, variables);
+        var errors = CreativeChecks.Validator(_voices, _presenters, _options.Limits).Validate(creative, variables);
         if (errors.Count > 0)
             throw new RenderException("the creative is not valid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         var resolved = DynamicVariables.Apply(creative, variables);

@@ -58,7 +58,7 @@ public sealed class RenderCommand(IAnsiConsole console) : AsyncCommand<RenderCom
             ?? Path.Combine(Environment.GetEnvironmentVariable("Reelgen__DataDirectory") ?? "data", "presenters"));
         foreach (var problem in presenters.Problems)
             console.MarkupLine($"[yellow]Presenter '{Markup.Escape(problem.Name)}' is not available:[/] {Markup.Escape(problem.File)}: {Markup.Escape(problem.Reason)}");
-        var errors = new CreativeValidator { ActorExists = presenters.Exists, VoiceExists = voices.Exists, FontExists = FontCatalog.Exists }.Validate(request);
+        var errors = CreativeChecks.Validator(voices, presenters).Validate(request);
         if (errors.Count > 0)
         {
             console.Errors($"{settings.Creative} is not a valid creative ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):", errors, file.Shorten);

@@ -30,33 +30,15 @@ public sealed partial class CallbackDispatcher(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Settings.Concurrency).Select(slot => RunSlotAsync($"{_processId}:{slot}", stoppingToken)));
 
-    private async Task RunSlotAsync(string owner, CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var delivery = await store.ClaimAsync(owner, Settings.Lease, stoppingToken);
-                if (delivery is null)
-                {
-                    await IdleAsync(stoppingToken);
-                    continue;
-                }
-                await DeliverAsync(delivery, owner, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // A database outage must not kill the dispatcher: log, wait, try again.
-                LogDispatcherError(ex);
-                await Task.Delay(Settings.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+    // A database outage must not kill the dispatcher: the loop logs and tries again.
+    private Task RunSlotAsync(string owner, CancellationToken stoppingToken) => ClaimLoop.RunAsync(
+        ct => store.ClaimAsync(owner, Settings.Lease, ct),
+        (delivery, ct) => DeliverAsync(delivery, owner, ct),
+        IdleAsync,
+        LogDispatcherError,
+        Settings.PollInterval,
+        time,
+        stoppingToken);
 
     private async Task IdleAsync(CancellationToken stoppingToken)
     {

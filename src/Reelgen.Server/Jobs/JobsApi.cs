@@ -54,7 +54,7 @@ public static class JobsApi
         {
             // The stored job stays as the client sent it; the worker makes the same substitutions again.
             warnings = hostedIds.StandIn(request!);
-            errors = TemplatesApi.Validator(voices, presenters, options.Limits, requireValues: true).Validate(request!);
+            errors = CreativeChecks.Validator(voices, presenters, options.Limits).Validate(request!);
             CallbackRules.Validate(request!.Callback, "callback", node!["callbackPayload"], options.Network.AllowPrivateAddresses, errors);
         }
         if (errors.Count > 0)

@@ -84,33 +84,22 @@ public sealed partial class RenderWorker(
         }
     }
 
-    private async Task RunSlotAsync(string owner, CancellationToken stoppingToken)
+    private Task RunSlotAsync(string owner, CancellationToken stoppingToken)
     {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        // A database outage must not kill the worker: the loop logs and tries again.
+        var claimStarted = time.GetUtcNow();
+        return ClaimLoop.RunAsync(
+            ct =>
             {
-                var claimStarted = time.GetUtcNow();
-                var job = await jobs.ClaimAsync(owner, Settings.LeaseDuration, stoppingToken);
-                if (job is null)
-                {
-                    await signal.WaitAsync(Settings.PollInterval, stoppingToken);
-                    continue;
-                }
-                await RunJobAsync(job, owner, claimStarted, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // A database outage must not kill the worker: log, wait, try again.
-                LogWorkerError(ex);
-                await Task.Delay(Settings.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
+                claimStarted = time.GetUtcNow();
+                return jobs.ClaimAsync(owner, Settings.LeaseDuration, ct);
+            },
+            (job, ct) => RunJobAsync(job, owner, claimStarted, ct),
+            ct => signal.WaitAsync(Settings.PollInterval, ct),
+            LogWorkerError,
+            Settings.PollInterval,
+            time,
+            stoppingToken);
     }
 
     private async Task RunJobAsync(JobRow job, string owner, DateTimeOffset claimStarted, CancellationToken stoppingToken)

@@ -49,7 +49,7 @@ public static class TemplatesApi
         // Stand-ins are chosen (and warned about) on each job made from the template, not on the template.
         if (errors is null)
             hostedIds.StandIn(request!);
-        errors ??= Validator(voices, presenters, options.Value.Limits, requireValues: false).Validate(request!);
+        errors ??= CreativeChecks.Validator(voices, presenters, options.Value.Limits, requireVariableValues: false).Validate(request!);
         if (errors.Count > 0)
             return Problems.Invalid(errors);
         var id = Guid.CreateVersion7().ToString();
@@ -168,19 +168,10 @@ public static class TemplatesApi
             return new NewJob("", null, []);
         }
         var warnings = hostedIds.StandIn(request);
-        var found = Validator(voices, presenters, options.Limits, requireValues: true).Validate(request);
+        var found = CreativeChecks.Validator(voices, presenters, options.Limits).Validate(request);
         CallbackRules.Validate(request.Callback, run.ContainsKey("callbackUrl") ? "callbackUrl" : "callback", job["callbackPayload"], options.Network.AllowPrivateAddresses, found);
         foreach (var (path, messages) in found)
             errors[prefix + path] = messages;
         return new NewJob(job.ToJsonString(), request.Callback, warnings);
     }
-
-    internal static CreativeValidator Validator(VoiceCatalog voices, PresenterCatalog presenters, JobLimits limits, bool requireValues) => new()
-    {
-        Limits = limits,
-        ActorExists = presenters.Exists,
-        VoiceExists = voices.Exists,
-        FontExists = FontCatalog.Exists,
-        RequireVariableValues = requireValues,
-    };
 }

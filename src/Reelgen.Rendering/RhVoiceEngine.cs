@@ -56,7 +56,9 @@ internal sealed unsafe partial class RhVoiceEngine : ISpeechEngine
                 RelativePitch = 1,
                 RelativeVolume = 1,
             };
-            // One message at a time: the engine is shared, and speaking one after another keeps results identical.
+            // One message at a time on one engine: speaking one after another keeps results identical. A second
+            // engine speaking at the same time is no way to use both cores: two engines in one process are not
+            // independent, and now and then one failed or gave a different length for the same script.
             lock (_gate)
             {
                 IntPtr message;

@@ -35,16 +35,20 @@ public sealed class SpeechSynthesizer(VoiceCatalog voices)
 
     private (EngineSpeech Speech, IReadOnlyList<SpokenPhoneme> Phonemes) Speak(string text, VoiceChoice choice, CancellationToken ct)
     {
-        var speech = choice.Engine.Speak(text, choice.Voice, ct);
-        if (speech.Phonemes.Count > 0 || speech.Words.Count == 0)
-            return (speech, speech.Phonemes);
         // An engine without phonemes (RHVoice): espeak-ng says which phonemes each word has, and they are spread
-        // over the word's time in the proportions espeak-ng gives them.
+        // over the word's time in the proportions espeak-ng gives them. espeak-ng speaks its reference meanwhile.
         var espeak = voices.Espeak;
         var stand = voices.EspeakVoiceForLanguage(choice.Language);
-        if (espeak is null || stand is null)
-            return (speech, []);
-        return (speech, FitPhonemes(speech.Words, espeak.Speak(text, stand, ct)));
+        var reference = espeak is null || stand is null || ReferenceEquals(choice.Engine, espeak)
+            ? null
+            : Task.Run(() => espeak.Speak(text, stand, ct), ct);
+        var speech = choice.Engine.Speak(text, choice.Voice, ct);
+        if (reference is null)
+            return (speech, speech.Phonemes);
+        var phonemes = reference.GetAwaiter().GetResult();
+        if (speech.Phonemes.Count > 0 || speech.Words.Count == 0)
+            return (speech, speech.Phonemes);
+        return (speech, FitPhonemes(speech.Words, phonemes));
     }
 
     /// <summary>

@@ -1,17 +1,14 @@
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Reelgen.Rendering;
 
 /// <summary>
-/// RHVoice loaded in-process (<c>libRHVoice.so.5</c>): a message per script, callbacks that collect the samples and
-/// the word starts and ends. A message is spoken by one RHVoice engine at a time; the process keeps one engine per
-/// core (made when two scripts are first spoken at once), so scripts, and the parts of a long one, use every core. Only the voices under LGPL-2.1+ are offered (alan, bdl, clb,
+/// RHVoice loaded in-process (<c>libRHVoice.so.5</c>): one engine per process, a message per script, callbacks that
+/// collect the samples and the word starts and ends. Only the voices under LGPL-2.1+ are offered (alan, bdl, clb,
 /// slt); the others RHVoice ships carry non-commercial licences. RHVoice reports no phonemes: the
 /// <see cref="SpeechSynthesizer"/> fits espeak-ng's phonemes of the same words into each word's time.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "One per process, for its whole life, like the RHVoice engines it holds.")]
 internal sealed unsafe partial class RhVoiceEngine : ISpeechEngine
 {
     private const string Library = "libRHVoice.so.5";
@@ -27,18 +24,14 @@ internal sealed unsafe partial class RhVoiceEngine : ISpeechEngine
 
     private static readonly Lazy<RhVoiceEngine?> Loaded = new(Load);
 
-    /// <summary>Engines not speaking now; there are never more than one per core.</summary>
-    private readonly ConcurrentStack<IntPtr> _idle = new();
-    private readonly SemaphoreSlim _slots = new(Math.Max(1, Environment.ProcessorCount));
+    private readonly IntPtr _engine;
+    private readonly Lock _gate = new();
 
     private RhVoiceEngine(IntPtr engine, IReadOnlyList<EngineVoice> voices)
     {
-        _idle.Push(engine);
+        _engine = engine;
         Voices = voices;
     }
-
-    /// <summary>How many messages may be spoken at once: one per core.</summary>
-    public static int Concurrency => Math.Max(1, Environment.ProcessorCount);
 
     /// <summary>The process's RHVoice, or null when the library or its English voices are not installed.</summary>
     public static RhVoiceEngine? Shared => Loaded.Value;
@@ -48,77 +41,7 @@ internal sealed unsafe partial class RhVoiceEngine : ISpeechEngine
     /// <summary>The allowed voices that are installed.</summary>
     public IReadOnlyList<EngineVoice> Voices { get; }
 
-    /// <summary>
-    /// Speaks a long script as a few runs of whole sentences at once, one per core, joined end to end. RHVoice speaks
-    /// every sentence on its own, its pause after it included, so the joined samples are exactly those of the
-    /// script spoken as one message (tested), in about half the time on two cores.
-    /// </summary>
     public EngineSpeech Speak(string text, string voice, CancellationToken cancellationToken)
-    {
-        var parts = SentenceRuns(text, Concurrency);
-        if (parts.Count == 1)
-            return SpeakMessage(text, voice, cancellationToken);
-        var spoken = new EngineSpeech[parts.Count];
-        Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = parts.Count, CancellationToken = cancellationToken }, i =>
-            spoken[i] = SpeakMessage(text.Substring(parts[i].Start, parts[i].Length), voice, cancellationToken));
-        var samples = new List<short>(spoken.Sum(p => p.Samples.Length));
-        var words = new List<EngineWord>();
-        for (var i = 0; i < spoken.Length; i++)
-        {
-            if (spoken[i].SampleRate != spoken[0].SampleRate)
-                throw new RenderException($"RHVoice changed its sample rate within a script for voice '{voice}'");
-            var offsetMs = samples.Count * 1000.0 / spoken[0].SampleRate;
-            words.AddRange(spoken[i].Words.Select(w => w with { Offset = w.Offset + parts[i].Start, StartMs = w.StartMs + offsetMs, EndMs = w.EndMs + offsetMs }));
-            samples.AddRange(spoken[i].Samples);
-        }
-        return new EngineSpeech([.. samples], spoken[0].SampleRate, words, []);
-    }
-
-    /// <summary>Scripts shorter than this are spoken as one message: splitting would save little.</summary>
-    private const int SplitLength = 240;
-
-    /// <summary>
-    /// The script cut into at most <paramref name="count"/> runs of whole sentences of about equal length, as
-    /// (start, length); cut only after a sentence's end mark followed by a space and a capital letter, where the
-    /// word before the mark is not an abbreviation (at least three letters, not all capitals).
-    /// </summary>
-    internal static List<(int Start, int Length)> SentenceRuns(string text, int count)
-    {
-        var cuts = new List<int>();
-        for (var i = 1; i + 2 < text.Length; i++)
-        {
-            if (text[i] is not ('.' or '!' or '?') || !char.IsWhiteSpace(text[i + 1]))
-                continue;
-            var next = i + 1;
-            while (next < text.Length && char.IsWhiteSpace(text[next]))
-                next++;
-            if (next >= text.Length || !char.IsUpper(text[next]))
-                continue;
-            var wordStart = i;
-            while (wordStart > 0 && char.IsLetter(text[wordStart - 1]))
-                wordStart--;
-            var word = text.AsSpan(wordStart, i - wordStart);
-            if (word.Length >= 3 && !word.ToString().All(char.IsUpper))
-                cuts.Add(next);
-        }
-        var runs = new List<(int Start, int Length)>();
-        var start = 0;
-        var pieces = text.Length < SplitLength ? 1 : Math.Min(count, text.Length / (SplitLength / 2));
-        for (var k = 1; k < pieces; k++)
-        {
-            var target = text.Length * k / pieces;
-            var cut = cuts.Where(c => c > start).OrderBy(c => Math.Abs(c - target)).FirstOrDefault();
-            if (cut == 0)
-                break;
-            runs.Add((start, cut - start));
-            start = cut;
-        }
-        runs.Add((start, text.Length - start));
-        return runs;
-    }
-
-    /// <summary>The script as one RHVoice message, on an engine of its own.</summary>
-    internal EngineSpeech SpeakMessage(string text, string voice, CancellationToken cancellationToken)
     {
         var collector = new Collector(cancellationToken);
         var handle = GCHandle.Alloc(collector);
@@ -133,16 +56,14 @@ internal sealed unsafe partial class RhVoiceEngine : ISpeechEngine
                 RelativePitch = 1,
                 RelativeVolume = 1,
             };
-            // An engine speaks one message at a time; separate engines share nothing, so results do not depend on
-            // which engine speaks.
-            _slots.Wait(cancellationToken);
-            if (!_idle.TryPop(out var engine))
-                engine = NewEngine() ?? throw new RenderException("RHVoice could not start another engine");
-            try
+            // One message at a time on one engine: speaking one after another keeps results identical. A second
+            // engine speaking at the same time is no way to use both cores: two engines in one process are not
+            // independent, and now and then one failed or gave a different length for the same script.
+            lock (_gate)
             {
                 IntPtr message;
                 fixed (byte* bytes = utf8)
-                    message = RHVoice_new_message(engine, bytes, (uint)utf8.Length, 0, &parameters, GCHandle.ToIntPtr(handle));
+                    message = RHVoice_new_message(_engine, bytes, (uint)utf8.Length, 0, &parameters, GCHandle.ToIntPtr(handle));
                 if (message == IntPtr.Zero)
                     throw new RenderException($"RHVoice could not take the script for voice '{voice}'");
                 try
@@ -157,11 +78,6 @@ internal sealed unsafe partial class RhVoiceEngine : ISpeechEngine
                     RHVoice_delete_message(message);
                 }
             }
-            finally
-            {
-                _idle.Push(engine);
-                _slots.Release();
-            }
         }
         finally
         {
@@ -171,26 +87,20 @@ internal sealed unsafe partial class RhVoiceEngine : ISpeechEngine
         return collector.Result(text);
     }
 
-    /// <summary>A new RHVoice engine with this class's callbacks; null when the library cannot make one.</summary>
-    private static IntPtr? NewEngine()
-    {
-        var init = new InitParams
-        {
-            SetSampleRate = &OnSampleRate,
-            PlaySpeech = &OnSamples,
-            WordStarts = &OnWordStarts,
-            WordEnds = &OnWordEnds,
-        };
-        // Null paths: the data and configuration directories the library was built with.
-        var engine = RHVoice_new_tts_engine(&init);
-        return engine == IntPtr.Zero ? null : engine;
-    }
-
     private static RhVoiceEngine? Load()
     {
         try
         {
-            if (NewEngine() is not { } engine)
+            var init = new InitParams
+            {
+                SetSampleRate = &OnSampleRate,
+                PlaySpeech = &OnSamples,
+                WordStarts = &OnWordStarts,
+                WordEnds = &OnWordEnds,
+            };
+            // Null paths: the data and configuration directories the library was built with.
+            var engine = RHVoice_new_tts_engine(&init);
+            if (engine == IntPtr.Zero)
                 return null;
             var count = RHVoice_get_number_of_voice_profiles(engine);
             var profiles = RHVoice_get_voice_profiles(engine);

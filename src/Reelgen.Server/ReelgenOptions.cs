@@ -113,6 +113,14 @@ public sealed class DatabaseOptions
 
     /// <summary>On PostgreSQL, wake other processes' idle workers with LISTEN/NOTIFY (off behind a transaction-mode pooler; polling remains).</summary>
     public bool Notify { get; set; } = true;
+
+    /// <summary>
+    /// How long a poll may be answered from the job's record kept in this process before its state is read again: the
+    /// bound on how late a change made by another process shows. This process's own changes show at once. Zero reads
+    /// the state on every poll.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "must be between {1} and {2}.")]
+    public TimeSpan PollCacheTime { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public sealed class WorkerOptions : IValidatableObject

@@ -35,49 +35,28 @@ public sealed class SpeechTests : IDisposable
     }
 
     [RhVoiceFact]
+    public async Task Scripts_spoken_at_the_same_time_by_both_engines_come_out_as_spoken_alone()
+    {
+        // Two RHVoice engines at once failed or changed their output now and then; one engine, one script at a time.
+        const string script = "Welcome to this short product tour. Over the next minute I will walk you through how our team turns " +
+            "a simple idea into a finished video. Then the service fetches every asset and speaks the script. Is that not simple?";
+        var alone = File.ReadAllBytes((await SpeakAsync("clb", script)).WavPath);
+        for (var round = 0; round < 2; round++)
+        {
+            var spoken = await Task.WhenAll(SpeakAsync("clb", script), SpeakAsync("clb", script), SpeakAsync("en-us", script), SpeakAsync("alan", script));
+            Assert.Equal(alone, File.ReadAllBytes(spoken[0].WavPath));
+            Assert.Equal(alone, File.ReadAllBytes(spoken[1].WavPath));
+            Assert.All(spoken, s => Assert.NotEmpty(s.Words));
+        }
+    }
+
+    [RhVoiceFact]
     public async Task RHVoice_is_deterministic_too()
     {
         var (a, b) = (await SpeakAsync("clb"), await SpeakAsync("clb"));
         Assert.Equal(File.ReadAllBytes(a.WavPath), File.ReadAllBytes(b.WavPath));
         Assert.Equal(a.Words, b.Words);
         Assert.Equal(a.Phonemes, b.Phonemes);
-    }
-
-    private const string LongScript =
-        "Welcome to this short product tour. Over the next minute I will walk you through how our team turns a simple idea into a finished video. " +
-        "First, you describe each scene in a small JSON file: the background, the pictures and the titles. Dr. Smith says so too! " +
-        "Then the service fetches every asset and speaks the script. Is that not simple? Finally, a single encoder pass writes an MP4 that plays everywhere.";
-
-    [RhVoiceFact]
-    public void RHVoice_speaks_a_long_script_in_parts_at_once_with_the_samples_and_words_of_one_message()
-    {
-        var engine = RhVoiceEngine.Shared!;
-        Assert.True(RhVoiceEngine.SentenceRuns(LongScript, 2).Count == 2, "the script is long enough to be split");
-        var whole = engine.SpeakMessage(LongScript, "alan", CancellationToken.None);
-        var parts = engine.Speak(LongScript, "alan", CancellationToken.None);
-        Assert.Equal(whole.Samples, parts.Samples);
-        Assert.Equal(whole.Words.Select(w => (w.Offset, w.Length)), parts.Words.Select(w => (w.Offset, w.Length)));
-        Assert.All(whole.Words.Zip(parts.Words), p =>
-        {
-            Assert.Equal(p.First.StartMs, p.Second.StartMs, 0.01);
-            Assert.Equal(p.First.EndMs, p.Second.EndMs, 0.01);
-        });
-    }
-
-    [Fact]
-    public void A_script_is_cut_only_between_sentences_into_runs_of_about_equal_length()
-    {
-        var runs = RhVoiceEngine.SentenceRuns(LongScript, 2);
-        Assert.Equal(2, runs.Count);
-        Assert.Equal(LongScript.Length, runs.Sum(r => r.Length));
-        Assert.Equal(0, runs[0].Start);
-        Assert.Equal(runs[0].Length, runs[1].Start);
-        Assert.Matches(@"[.!?]\s+$", LongScript[..runs[1].Start]);
-        Assert.InRange(runs[0].Length, LongScript.Length / 3, LongScript.Length * 2 / 3);
-        // Never after an abbreviation or inside a sentence, and never for a short script.
-        Assert.DoesNotContain(runs, r => LongScript[..r.Start].EndsWith("Dr. ", StringComparison.Ordinal));
-        Assert.Single(RhVoiceEngine.SentenceRuns("One sentence. Another one. A third.", 2));
-        Assert.Single(RhVoiceEngine.SentenceRuns(new string('a', 500) + ". " + new string('b', 10), 1));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Reelgen.Server.Data;
 using Reelgen.Server.Tests.Support;
@@ -151,6 +152,8 @@ public sealed class FaultTests : IAsyncDisposable
         await client.WaitForFinishedAsync(done);
 
         _proxy!.Cut();
+        // The last poll's answer may be served from memory for Reelgen__Database__PollCacheTime; after that a poll reads the database.
+        await Task.Delay(app.Services.GetRequiredService<IOptions<ReelgenOptions>>().Value.Database.PollCacheTime);
         foreach (var request in new Func<Task<HttpResponseMessage>>[]
         {
             () => client.GetAsync($"video-generation-jobs/{done}"),

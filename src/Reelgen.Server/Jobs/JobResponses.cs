@@ -1,47 +1,99 @@
 using System.Buffers;
 using System.Globalization;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Reelgen.Server.Http;
 
 namespace Reelgen.Server.Jobs;
 
 /// <summary>
-/// The answers to polls (<c>GET /video-generation-jobs/{id}</c>), kept ready. A job's record has two parts: what the
-/// client sent with its id, video id, creation time and warnings, which never changes once the job is committed,
-/// and its state (status, progress, error, render figures, update time). The first is serialised once per process
-/// and kept as UTF-8 bytes; the state is read from the database on every poll, so a poll never shows a state older
-/// than the database holds when it starts, whichever process wrote it.
+/// The answers to polls (<c>GET /video-generation-jobs/{id}</c>), kept ready as UTF-8 bytes in this process. A job's
+/// record has two parts: what the client sent with its id, video id, creation time and warnings, which never changes
+/// once the job is committed, and its state (status, progress, error, render figures, update time).
+/// <para>
+/// A kept answer is served without touching the database for <see cref="DatabaseOptions.PollCacheTime"/> after its
+/// state was read; then the next poll reads the state again (one indexed row) and keeps the new answer. Every write
+/// this process makes to a job (claim, heartbeat, finish, fail, delete, release, rescue, removal) drops its answer
+/// once committed (<see cref="Forget"/>), so this process's own changes show at the next poll; a change made by
+/// another process sharing the database shows within <see cref="DatabaseOptions.PollCacheTime"/>.
+/// </para>
 /// </summary>
-public sealed class JobResponses(JobStore jobs) : IDisposable
+public sealed class JobResponses(IOptions<ReelgenOptions> options, TimeProvider time) : IDisposable
 {
-    /// <summary>Bytes of fixed parts kept, least recently used dropped first: about 10,000 typical jobs.</summary>
+    /// <summary>Bytes of answers kept, least recently used dropped first: about 10,000 typical jobs.</summary>
     private const long CacheBytes = 32L * 1024 * 1024;
 
     private static readonly HashSet<string> StateNames = ["id", "videoId", "status", "progress", "maximumProgress", "createdAt", "updatedAt", "creationDate", "isAPIGenerated", "warnings", "error", "renderStats"];
 
-    private readonly MemoryCache _fixedParts = new(new MemoryCacheOptions { SizeLimit = CacheBytes });
+    private readonly MemoryCache _answers = new(new MemoryCacheOptions { SizeLimit = CacheBytes });
+    private readonly TimeSpan _fresh = options.Value.Database.PollCacheTime;
+    private readonly Lock _lock = new();
 
-    /// <summary>The job's record as JSON bytes; null when the workspace has no such job.</summary>
-    public async Task<byte[]?> FindAsync(string workspaceId, string jobId, CancellationToken ct)
+    // Counts this process's committed writes. A poll that read the database while one was committed does not keep what
+    // it read: the read may predate the write, and keeping it would hide the write until the answer went stale.
+    private long _writes;
+
+    /// <summary>The job's record as JSON bytes with its entity tag; null when the workspace has no such job.</summary>
+    public ValueTask<JobAnswer?> FindAsync(JobStore jobs, string workspaceId, string jobId, CancellationToken ct)
     {
-        // The cache is keyed by job id alone; the state query checks the workspace, so another workspace's id
-        // finds nothing even when its fixed part is cached.
-        if (_fixedParts.TryGetValue(jobId, out byte[]? fixedPart) && fixedPart is not null)
+        if (_answers.TryGetValue(jobId, out JobAnswer? kept) && kept is not null)
         {
-            var state = await jobs.FindStateAsync(workspaceId, jobId, ct);
-            return state is null ? null : Compose(fixedPart, state);
+            // Job ids are unique across workspaces and never reused: a kept job of another workspace is a 404 for this one.
+            if (kept.WorkspaceId != workspaceId)
+                return ValueTask.FromResult<JobAnswer?>(null);
+            if (time.GetElapsedTime(kept.ReadAt) < _fresh)
+                return ValueTask.FromResult<JobAnswer?>(kept);
         }
-        var job = await jobs.FindAsync(workspaceId, jobId, ct);
-        if (job is null)
-            return null;
-        fixedPart = FixedPart(job);
-        _fixedParts.Set(jobId, fixedPart, new MemoryCacheEntryOptions { Size = fixedPart.Length });
-        return Compose(fixedPart, new JobState { Status = job.Status, Progress = job.Progress, Error = job.Error, RenderStats = job.RenderStats, UpdatedAt = job.UpdatedAt });
+        return new ValueTask<JobAnswer?>(ReadAsync(jobs, workspaceId, jobId, kept, ct));
+    }
+
+    /// <summary>Drops the job's kept answer; called after each committed write to the job.</summary>
+    public void Forget(string jobId)
+    {
+        lock (_lock)
+        {
+            _writes++;
+            _answers.Remove(jobId);
+        }
+    }
+
+    private async Task<JobAnswer?> ReadAsync(JobStore jobs, string workspaceId, string jobId, JobAnswer? stale, CancellationToken ct)
+    {
+        long writes;
+        lock (_lock)
+            writes = _writes;
+        var readAt = time.GetTimestamp();
+        byte[] fixedPart;
+        JobState state;
+        if (stale is not null)
+        {
+            // Only the state changes: the fixed part is kept.
+            if (await jobs.FindStateAsync(workspaceId, jobId, ct) is not { } found)
+                return null;
+            (fixedPart, state) = (stale.FixedPart, found);
+        }
+        else
+        {
+            if (await jobs.FindAsync(workspaceId, jobId, ct) is not { } job)
+                return null;
+            fixedPart = FixedPart(job);
+            state = new JobState { Status = job.Status, Progress = job.Progress, Error = job.Error, RenderStats = job.RenderStats, UpdatedAt = job.UpdatedAt };
+        }
+        var body = Compose(fixedPart, state);
+        var answer = new JobAnswer(workspaceId, fixedPart, body, EntityTag(body), readAt);
+        lock (_lock)
+        {
+            if (_writes == writes)
+                _answers.Set(jobId, answer, new MemoryCacheEntryOptions { Size = fixedPart.Length + body.Length });
+        }
+        return answer;
     }
 
     /// <summary>
@@ -87,20 +139,52 @@ public sealed class JobResponses(JobStore jobs) : IDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    public void Dispose() => _fixedParts.Dispose();
+    /// <summary>A strong entity tag of the answer's bytes: the same record, whichever process serves it, has the same tag.</summary>
+    private static string EntityTag(byte[] body) => "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 12)) + "\"";
+
+    public void Dispose() => _answers.Dispose();
 }
 
-/// <summary>A job's record as ready JSON bytes; described in OpenAPI as the JSON object it is.</summary>
-public sealed class JobJson(byte[] body) : IResult, IEndpointMetadataProvider
+/// <summary>A job's record as the poll answers it: its bytes, their entity tag, and when its state was read.</summary>
+public sealed record JobAnswer(string WorkspaceId, byte[] FixedPart, byte[] Body, string ETag, long ReadAt);
+
+/// <summary>
+/// A job's record as ready JSON bytes with its <c>ETag</c>, or a 304 with no body when the request's
+/// <c>If-None-Match</c> names that tag; described in OpenAPI as the JSON object it is.
+/// </summary>
+public sealed class JobJson(JobAnswer answer) : IResult, IEndpointMetadataProvider
 {
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        httpContext.Response.StatusCode = StatusCodes.Status200OK;
-        httpContext.Response.ContentType = "application/json; charset=utf-8";
-        httpContext.Response.ContentLength = body.Length;
-        return httpContext.Response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+        var response = httpContext.Response;
+        response.Headers.ETag = answer.ETag;
+        if (httpContext.Request.Headers.IfNoneMatch is { Count: > 0 } ifNoneMatch && Matches(ifNoneMatch, answer.ETag))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = answer.Body.Length;
+        return response.Body.WriteAsync(answer.Body, httpContext.RequestAborted).AsTask();
     }
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+    /// <summary>If-None-Match's weak comparison (RFC 9110 13.1.2): <c>*</c>, or any listed tag with the same opaque value.</summary>
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues header, string etag)
+    {
+        if (!EntityTagHeaderValue.TryParseList(header, out var tags))
+            return false;
+        foreach (var tag in tags)
+        {
+            if (tag.Equals(EntityTagHeaderValue.Any) || tag.Tag.AsSpan().SequenceEqual(etag))
+                return true;
+        }
+        return false;
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(JsonObject), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified, typeof(void)));
+    }
 }

@@ -62,12 +62,20 @@ public sealed record FinishedVideo(string Name, string FileKey, string ShareId, 
 /// The job queue. A worker claims the oldest queued job in one statement and holds a lease on it, renewed by
 /// heartbeats. Every write a worker makes is guarded by <c>lease_owner</c>, so a worker whose lease lapsed (and whose
 /// job another worker now holds) can never commit a result: rendering is at-least-once, the result exactly-once.
+/// Each write it commits drops the job's poll answer kept by <see cref="JobResponses"/>.
 /// </summary>
-public sealed class JobStore(Db db, TimeProvider time)
+public sealed class JobStore(Db db, TimeProvider time, JobResponses? responses = null)
 {
     private const string Columns = "id, workspace_id, video_id, status, progress, maximum_progress, request, callback_url, error, warnings, render_stats, attempts, lease_owner, trace_parent, created_at, updated_at";
 
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Tells this process's kept poll answers that the job changed. The writes here call it themselves; a write made in
+    /// a caller's transaction (<see cref="JobLifecycle"/>) is told after its commit, never before: a poll between the
+    /// two would keep the old state again.
+    /// </summary>
+    public void Changed(string jobId) => responses?.Forget(jobId);
 
     /// <summary>
     /// Queues a job and returns once it is committed. Concurrent submissions share one transaction (group commit):
@@ -214,7 +222,7 @@ public sealed class JobStore(Db db, TimeProvider time)
     /// oldest (never claimed first); within it, its oldest job. So one workspace's thousand queued jobs delay another
     /// workspace's single job by at most the render each worker is busy with.
     /// </summary>
-    public Task<JobRow?> ClaimAsync(string owner, TimeSpan lease, CancellationToken ct)
+    public async Task<JobRow?> ClaimAsync(string owner, TimeSpan lease, CancellationToken ct)
     {
         // The workspaces are ranked once (a few index lookups each), then every queued job is ordered by its
         // workspace's rank. PostgreSQL: SKIP LOCKED lets many workers claim at once, each passing over rows another
@@ -233,7 +241,7 @@ public sealed class JobStore(Db db, TimeProvider time)
             LIMIT 1{(db.IsPostgres ? " FOR UPDATE OF j SKIP LOCKED" : "")}
             """;
         var now = Now;
-        return db.WriteAsync((c, t) => c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
+        var claimed = await db.WriteAsync((c, t) => c.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
             $"""
             UPDATE jobs SET status = 'preprocessing', lease_owner = @owner, lease_expires_at = @expires,
                 attempts = attempts + 1, claimed_at = @now, updated_at = @now
@@ -241,6 +249,9 @@ public sealed class JobStore(Db db, TimeProvider time)
             RETURNING {Columns}
             """,
             new { owner, expires = now + (long)lease.TotalMilliseconds, now }, t, cancellationToken: ct)), ct);
+        if (claimed is not null)
+            Changed(claimed.Id);
+        return claimed;
     }
 
     /// <summary>
@@ -250,14 +261,22 @@ public sealed class JobStore(Db db, TimeProvider time)
     public async Task<bool> HeartbeatAsync(string jobId, string owner, string status, long progress, TimeSpan lease, CancellationToken ct)
     {
         var now = Now;
-        var rows = await db.ExecuteAsync(
-            $"""
-            UPDATE jobs SET lease_expires_at = @expires, status = @status,
-                progress = CASE WHEN progress > @progress THEN progress ELSE @progress END, updated_at = @now
-            WHERE id = @jobId AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
-            """,
-            new { jobId, owner, status, progress, expires = now + (long)lease.TotalMilliseconds, now }, ct);
-        return rows == 1;
+        try
+        {
+            var rows = await db.ExecuteAsync(
+                $"""
+                UPDATE jobs SET lease_expires_at = @expires, status = @status,
+                    progress = CASE WHEN progress > @progress THEN progress ELSE @progress END, updated_at = @now
+                WHERE id = @jobId AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+                """,
+                new { jobId, owner, status, progress, expires = now + (long)lease.TotalMilliseconds, now }, ct);
+            return rows == 1;
+        }
+        finally
+        {
+            // Also after a failure: a commit whose answer was lost may have been applied.
+            Changed(jobId);
+        }
     }
 
     // A job ends in one transaction with its callback (JobLifecycle), so these write in the caller's transaction.
@@ -304,12 +323,21 @@ public sealed class JobStore(Db db, TimeProvider time)
     /// Hands a job its holder will not finish (the worker is stopping) back to the queue at once, its attempt not
     /// counted, so another worker takes it without waiting for the lease to lapse.
     /// </summary>
-    public async Task<bool> ReleaseAsync(string jobId, string owner, CancellationToken ct) =>
-        await db.ExecuteAsync(
-            $"""
-            UPDATE jobs SET status = 'in_queue', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, updated_at = @now
-            WHERE id = @jobId AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
-            """, new { jobId, owner, now = Now }, ct) == 1;
+    public async Task<bool> ReleaseAsync(string jobId, string owner, CancellationToken ct)
+    {
+        try
+        {
+            return await db.ExecuteAsync(
+                $"""
+                UPDATE jobs SET status = 'in_queue', lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, updated_at = @now
+                WHERE id = @jobId AND lease_owner = @owner AND status IN {JobStatus.RunningSql}
+                """, new { jobId, owner, now = Now }, ct) == 1;
+        }
+        finally
+        {
+            Changed(jobId);
+        }
+    }
 
     /// <summary>The ids of jobs some worker holds a live lease on.</summary>
     public Task<IReadOnlyList<string>> LeasedJobIdsAsync(CancellationToken ct) =>
@@ -348,25 +376,39 @@ public sealed class JobStore(Db db, TimeProvider time)
     }
 
     /// <summary>Removes ended jobs with their videos' rows and their callbacks and attempts, in one transaction.</summary>
-    public Task<int> RemoveEndedAsync(IReadOnlyList<string> ids, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
+    public async Task<int> RemoveEndedAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        try
         {
-            async Task Run(string sql) => await c.ExecuteAsync(new CommandDefinition(sql, new { ids }, t, cancellationToken: ct));
-            await Run("DELETE FROM callback_attempts WHERE delivery_id IN (SELECT id FROM callback_deliveries WHERE job_id IN @ids)");
-            await Run("DELETE FROM callback_deliveries WHERE job_id IN @ids");
-            await Run("DELETE FROM videos WHERE job_id IN @ids");
-            return await c.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM jobs WHERE id IN @ids AND status IN ('finished', 'failed', 'deleted')", new { ids }, t, cancellationToken: ct));
-        }, ct);
+            return await db.WriteAsync(async (c, t) =>
+            {
+                async Task Run(string sql) => await c.ExecuteAsync(new CommandDefinition(sql, new { ids }, t, cancellationToken: ct));
+                await Run("DELETE FROM callback_attempts WHERE delivery_id IN (SELECT id FROM callback_deliveries WHERE job_id IN @ids)");
+                await Run("DELETE FROM callback_deliveries WHERE job_id IN @ids");
+                await Run("DELETE FROM videos WHERE job_id IN @ids");
+                return await c.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM jobs WHERE id IN @ids AND status IN ('finished', 'failed', 'deleted')", new { ids }, t, cancellationToken: ct));
+            }, ct);
+        }
+        finally
+        {
+            foreach (var id in ids)
+                Changed(id);
+        }
+    }
 
     /// <summary>Returns jobs whose worker stopped renewing its lease to the queue. Progress is kept (it never goes down).</summary>
-    public Task<int> RescueExpiredAsync(CancellationToken ct)
+    public async Task<int> RescueExpiredAsync(CancellationToken ct)
     {
         var now = Now;
-        return db.ExecuteAsync(
+        var rescued = await db.WriteAsync(async (c, t) => (await c.QueryAsync<string>(new CommandDefinition(
             $"""
             UPDATE jobs SET status = 'in_queue', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
             WHERE lease_owner IS NOT NULL AND lease_expires_at < @now AND status IN {JobStatus.RunningSql}
-            """, new { now }, ct);
+            RETURNING id
+            """, new { now }, t, cancellationToken: ct))).AsList(), ct);
+        foreach (var id in rescued)
+            Changed(id);
+        return rescued.Count;
     }
 }

@@ -82,12 +82,12 @@ public static class JobsApi
     }
 
     /// <summary>One job: its state and the job as submitted.</summary>
-    public static async Task<Results<JobJson, NotFound<ProblemDetails>>> GetJobAsync(string jobId, HttpContext http, JobResponses responses)
+    public static async Task<Results<JobJson, NotFound<ProblemDetails>>> GetJobAsync(string jobId, HttpContext http, JobResponses responses, JobStore jobs)
     {
-        var body = await responses.FindAsync(http.Workspace().Id, jobId, http.RequestAborted);
-        if (body is null)
+        var answer = await responses.FindAsync(jobs, http.Workspace().Id, jobId, http.RequestAborted);
+        if (answer is null)
             return Problems.NotFound("video-generation job", jobId);
-        return new JobJson(body);
+        return new JobJson(answer);
     }
 
     /// <summary>Cancels: the job becomes <c>deleted</c>, a render of it stops within a second, and no callback follows.</summary>

@@ -575,14 +575,22 @@ internal static partial class FfmpegGraph
         }
     }
 
-    /// <summary>When the scene's presenters speak, in seconds from the scene start.</summary>
+    /// <summary>
+    /// When presenters speak during the scene, in seconds from the scene start: its own, and across a transition
+    /// those of the neighbouring scene while the two overlap (the next scene's speech starting under this scene's
+    /// music, the previous scene's speech ending over this one's).
+    /// </summary>
     private static List<(double From, double To)> SpeechIntervals(CompositionPlan plan, ScenePlan scene, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media)
     {
         var sceneStart = scene.StartFrame / (double)plan.Fps;
+        var sceneSeconds = scene.Frames / (double)plan.Fps;
+        // Without a transition, scenes meet without overlapping: speech that only touches the scene's edge is not
+        // in it (a millisecond's grace for rounding).
+        const double Touch = 0.001;
         return plan.Sounds
-            .Where(t => t.SceneIndex == scene.Index && t.Track.Type == TrackTypes.Actor && media.ContainsKey((t.SceneIndex, t.TrackIndex)))
+            .Where(t => t.Track.Type == TrackTypes.Actor && media.ContainsKey((t.SceneIndex, t.TrackIndex)))
             .Select(t => (From: (t.StartMs / 1000) - sceneStart, To: ((t.StartMs + Math.Min(t.DurationMs, media[(t.SceneIndex, t.TrackIndex)].Info.DurationMs)) / 1000) - sceneStart))
-            .Where(i => i.To > i.From)
+            .Where(i => i.To > i.From && i.To > Touch && i.From < sceneSeconds - Touch)
             .ToList();
     }
 

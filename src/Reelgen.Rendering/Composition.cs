@@ -8,10 +8,47 @@ namespace Reelgen.Rendering;
 /// into one PNG. A scene's base picture is full-frame and opaque (the scene colour behind); a picture above a video
 /// is transparent and cut to the tracks' bounding box.
 /// </summary>
-internal sealed record StillPicture(string Name, int X, int Y, int Width, int Height, string? Background, IReadOnlyList<TimedTrack> Tracks);
+/// <remarks>
+/// With <see cref="Reveal"/>, the picture is a sheet of cells stacked top to bottom, each the text track drawn with
+/// only its first so many characters: the steps of a typewriter entrance, shown one after another by a crop.
+/// </remarks>
+internal sealed record StillPicture(string Name, int X, int Y, int Width, int Height, string? Background, IReadOnlyList<TimedTrack> Tracks, TypewriterSheet? Reveal = null);
+
+/// <summary>A typewriter's cells: each <see cref="CellHeight"/> pixels tall, showing the number of characters in <see cref="Counts"/>.</summary>
+internal sealed record TypewriterSheet(int CellHeight, IReadOnlyList<int> Counts);
 
 /// <summary>Something laid over a scene's base, in z-order; frames are counted from the scene start, end exclusive.</summary>
-internal abstract record SceneLayer(long FromFrame, long ToFrame);
+internal abstract record SceneLayer(long FromFrame, long ToFrame)
+{
+    /// <summary>How the layer enters and leaves; null when it simply appears and disappears.</summary>
+    public LayerMotion? Motion { get; init; }
+}
+
+/// <summary>
+/// A track's entrance and exit in frames: the entrance plays over the first <see cref="InFrames"/> frames the
+/// layer shows, the exit over its last <see cref="OutFrames"/>, each at most half the layer, so they never overlap.
+/// </summary>
+internal sealed record LayerMotion(string? In, string? Out, long InFrames, long OutFrames)
+{
+    public static LayerMotion? Of(Track track, long frames, int fps)
+    {
+        if (track.Animation is not { } animation || (animation.In is null && animation.Out is null))
+            return null;
+        // The validator holds durationMs to half the time a request shows; where only speech or a clip tells the
+        // track's length, the animation is shortened to fit rather than the render failing.
+        var wanted = Math.Max(1, (long)Math.Round((animation.DurationMs ?? CreativeRules.DefaultAnimationMs) * fps / 1000.0, MidpointRounding.AwayFromZero));
+        var ramp = Math.Min(wanted, frames / 2);
+        if (ramp < 1)
+            return null;
+        return new LayerMotion(animation.In, animation.Out, animation.In is null ? 0 : ramp, animation.Out is null ? 0 : ramp);
+    }
+}
+
+/// <summary>
+/// A text or image track with an entrance or an exit: drawn once into its box and moved, faded or scaled by ffmpeg;
+/// a typewriter entrance shows the cells of <see cref="Reveal"/> first, then the whole picture.
+/// </summary>
+internal sealed record AnimatedLayer(StillPicture Picture, TimedTrack Track, long FromFrame, long ToFrame, StillPicture? Reveal = null) : SceneLayer(FromFrame, ToFrame);
 
 internal sealed record StillLayer(StillPicture Picture, long FromFrame, long ToFrame) : SceneLayer(FromFrame, ToFrame);
 
@@ -62,7 +99,8 @@ internal sealed record CompositionPlan(int Width, int Height, int Fps, long Fram
         Scenes.SelectMany(s => s.Base.Select(b => b.Picture)
             .Concat(s.Layers.OfType<StillLayer>().Select(l => l.Picture))
             .Concat(s.Layers.OfType<PresenterLayer>().Select(l => l.Body))
-            .Concat(s.Layers.OfType<KenBurnsLayer>().Select(l => l.Picture)));
+            .Concat(s.Layers.OfType<KenBurnsLayer>().Select(l => l.Picture))
+            .Concat(s.Layers.OfType<AnimatedLayer>().SelectMany(l => l.Reveal is null ? [l.Picture] : new[] { l.Reveal, l.Picture })));
 
     public IEnumerable<PresenterLayer> Presenters => Scenes.SelectMany(s => s.Layers.OfType<PresenterLayer>());
 
@@ -77,8 +115,16 @@ internal sealed record CompositionPlan(int Width, int Height, int Fps, long Fram
 
 internal static class CompositionPlanner
 {
-    /// <summary>Video tracks and presenters move; every other visual track is a still drawn once.</summary>
-    public static bool Moves(Track track) => track.Type is TrackTypes.Video or TrackTypes.Actor || (track.Type == TrackTypes.Image && track.Effect is not null);
+    /// <summary>Video tracks, presenters and animated tracks move; every other visual track is a still drawn once.</summary>
+    public static bool Moves(Track track) =>
+        track.Type is TrackTypes.Video or TrackTypes.Actor || (track.Type == TrackTypes.Image && track.Effect is not null)
+        || track.Animation is { In: not null } or { Out: not null };
+
+    /// <summary>Most typewriter steps: one per frame of the entrance up to this many.</summary>
+    internal const int MaxTypewriterSteps = 40;
+
+    /// <summary>Most pixels of a typewriter's sheet of steps (fewer, larger steps for a large box).</summary>
+    internal const long MaxTypewriterPixels = 4_000_000;
 
     public static CompositionPlan Plan(Timeline timeline)
     {
@@ -128,19 +174,33 @@ internal static class CompositionPlanner
             }
             foreach (var v in firstVideo < 0 ? [] : visual[firstVideo..])
             {
+                var motion = LayerMotion.Of(v.Track.Track, v.To - v.From, timeline.Fps);
                 if (v.Track.Track.Type == TrackTypes.Actor)
                 {
                     FlushGroup();
                     var (x, y, w, h) = Bounds([v.Track], timeline.Width, timeline.Height);
                     var body = new StillPicture(Name($"actor{v.Track.TrackIndex}", scene.Index, 0), x, y, w, h, null, [v.Track]);
-                    layers.Add(new PresenterLayer(v.Track, body, v.From, v.To));
+                    layers.Add(new PresenterLayer(v.Track, body, v.From, v.To) { Motion = motion });
+                }
+                else if (v.Track.Track.Type == TrackTypes.Image && v.Track.Track.Effect is not null)
+                {
+                    FlushGroup();
+                    var picture = new StillPicture(Name("kenburns", scene.Index, layers.Count), v.Track.X, v.Track.Y, v.Track.Width, v.Track.Height, null, [v.Track]);
+                    layers.Add(new KenBurnsLayer(picture, v.Track, v.From, v.To) { Motion = motion });
+                }
+                else if (v.Track.Track.Type == TrackTypes.Video)
+                {
+                    FlushGroup();
+                    layers.Add(new VideoLayer(v.Track, v.From, v.To) { Motion = motion });
                 }
                 else if (Moves(v.Track.Track))
                 {
                     FlushGroup();
-                    layers.Add(v.Track.Track.Type == TrackTypes.Image
-                        ? new KenBurnsLayer(new StillPicture(Name("kenburns", scene.Index, layers.Count), v.Track.X, v.Track.Y, v.Track.Width, v.Track.Height, null, [v.Track]), v.Track, v.From, v.To)
-                        : new VideoLayer(v.Track, v.From, v.To));
+                    var (x, y, w, h) = Bounds([v.Track], timeline.Width, timeline.Height);
+                    var name = Name("animated", scene.Index, layers.Count);
+                    var picture = new StillPicture(name, x, y, w, h, null, [v.Track]);
+                    var reveal = motion is { In: "typewriter" } ? Typewriter(name + "-steps", picture, motion.InFrames) : null;
+                    layers.Add(new AnimatedLayer(picture, v.Track, v.From, v.To, reveal) { Motion = motion });
                 }
                 else
                 {
@@ -156,6 +216,38 @@ internal static class CompositionPlanner
         }
         var sounds = timeline.Tracks.Where(t => t.Track.Type is TrackTypes.Actor or TrackTypes.Audio or TrackTypes.Video).ToList();
         return new CompositionPlan(timeline.Width, timeline.Height, timeline.Fps, timeline.FrameCount, scenes, sounds);
+    }
+
+    /// <summary>
+    /// The sheet of a typewriter entrance: as many steps as it has frames (at most <see cref="MaxTypewriterSteps"/>,
+    /// at most one per character, fewer for a large box), the first showing nothing and each next one more of the
+    /// text's characters (spaces cost no time), evenly over the entrance. Cells are an even number of pixels tall,
+    /// so a crop of one falls on whole chroma rows.
+    /// </summary>
+    private static StillPicture? Typewriter(string name, StillPicture picture, long frames)
+    {
+        var text = picture.Tracks[0].Track.Text ?? "";
+        var characters = TypewriterCharacters(text);
+        if (characters == 0 || frames < 1)
+            return null;
+        var cell = picture.Height + (picture.Height % 2);
+        var byPixels = Math.Max(1, MaxTypewriterPixels / Math.Max(1L, (long)picture.Width * cell));
+        var steps = (int)Math.Min(Math.Min(frames, characters), Math.Min(MaxTypewriterSteps, byPixels));
+        var counts = Enumerable.Range(0, steps).Select(j => (int)Math.Round(characters * (double)j / steps, MidpointRounding.AwayFromZero)).ToList();
+        return picture with { Name = name, Height = cell * steps, Reveal = new TypewriterSheet(cell, counts) };
+    }
+
+    /// <summary>The characters a typewriter types: the text's text elements, whitespace not counted.</summary>
+    internal static int TypewriterCharacters(string text)
+    {
+        var count = 0;
+        var e = StringInfo.GetTextElementEnumerator(text);
+        while (e.MoveNext())
+        {
+            if (!string.IsNullOrWhiteSpace(e.GetTextElement()))
+                count++;
+        }
+        return count;
     }
 
     /// <summary>Cuts [from, to) wherever a track starts or stops; each piece lists the tracks showing throughout it, bottom first.</summary>

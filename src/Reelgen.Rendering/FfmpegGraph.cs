@@ -59,7 +59,7 @@ internal sealed record FfmpegInvocation(IReadOnlyList<string> Arguments, string 
 /// an overlay picture is held by <c>overlay</c> itself. Every input is opened with its demuxer named and the protocol
 /// whitelist <c>file</c> (both are per-input options), so ffmpeg reads exactly the local files it is given.
 /// </summary>
-internal static class FfmpegGraph
+internal static partial class FfmpegGraph
 {
     public static FfmpegInvocation Build(
         CompositionPlan plan,
@@ -256,6 +256,14 @@ internal static class FfmpegGraph
                 graph.Append(CultureInfo.InvariantCulture,
                     $"[{current}][{i}:v]overlay=x={still.Picture.X}:y={still.Picture.Y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
             }
+            else if (layer is AnimatedLayer animated)
+            {
+                AppendAnimated(graph, inputs, fps, animated, picturePath, current, next);
+            }
+            else if (layer is PresenterLayer { Motion: { } motion } moving)
+            {
+                AppendAnimatedPresenter(graph, inputs, fps, moving, motion, picturePath, presenters!, current, next, enable);
+            }
             else if (layer is PresenterLayer presenter)
             {
                 var body = inputs.Add(picturePath(presenter.Body.Name));
@@ -292,8 +300,24 @@ internal static class FfmpegGraph
                 graph.Append(CultureInfo.InvariantCulture,
                     $"[{i}:v]setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB,{FitClip(t, key, clip)};\n");
                 // Centred in its box; the last frame holds if the clip is shorter than the track.
-                graph.Append(CultureInfo.InvariantCulture,
-                    $"[{current}][{clip}]overlay=x={t.X}+({t.Width}-overlay_w)/2:y={t.Y}+({t.Height}-overlay_h)/2:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+                var (x, y) = ($"{t.X}+({t.Width}-overlay_w)/2", $"{t.Y}+({t.Height}-overlay_h)/2");
+                if (video.Motion is { } clipMotion)
+                {
+                    // On the output's frames (the clip's own rate may differ), its last frame held to the track's
+                    // end so an exit plays on it, then faded or scaled; the overlay's position moves it.
+                    var motionLabel = $"{clip}m";
+                    var hold = clipMotion.OutFrames > 0 ? $",tpad=stop_mode=clone:stop_duration={Sec(seconds)}" : "";
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{clip}]format=yuva420p,fps={fps}{hold}{MotionFilters(clipMotion, layer.FromFrame, layer.ToFrame, fps, PopPadding(clipMotion, t.Width, t.Height))}[{motionLabel}];\n");
+                    var (mx, my) = MotionPosition(clipMotion, x, y, layer.FromFrame, layer.ToFrame, fps);
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{motionLabel}]overlay=x='{mx}':y='{my}':eof_action=pass:eval=frame:enable='{enable}'[{next}];\n");
+                }
+                else
+                {
+                    graph.Append(CultureInfo.InvariantCulture,
+                        $"[{current}][{clip}]overlay=x={x}:y={y}:eof_action=repeat:eval=init:enable='{enable}'[{next}];\n");
+                }
             }
             current = next;
         }
@@ -337,10 +361,19 @@ internal static class FfmpegGraph
             $"[{input}]format=yuva420p,loop=loop={frames - 1}:size=1:start=0,");
         graph.Append(CultureInfo.InvariantCulture,
             $"perspective=x0='{left}':y0='{top}':x1='{right}':y1='{top}':x2='{left}':y2='{bottom}':x3='{right}':y3='{bottom}':interpolation=linear:eval=frame,");
+        var motion = layer.Motion;
+        var pad = motion is null ? 0 : PopPadding(motion, layer.Picture.Width, layer.Picture.Height);
         graph.Append(CultureInfo.InvariantCulture,
-            $"setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB[kb{next}];\n");
+            $"setpts=PTS-STARTPTS+{Sec(layer.FromFrame / (double)fps)}/TB{(motion is null ? "" : MotionFilters(motion, layer.FromFrame, layer.ToFrame, fps, pad))}[kb{next}];\n");
+        if (motion is null)
+        {
+            graph.Append(CultureInfo.InvariantCulture,
+                $"[{current}][kb{next}]overlay=x={layer.Picture.X}:y={layer.Picture.Y}:eof_action=pass:eval=init:enable='{enable}'[{next}];\n");
+            return;
+        }
+        var (x, y) = MotionPosition(motion, Int(layer.Picture.X - pad), Int(layer.Picture.Y - pad), layer.FromFrame, layer.ToFrame, fps);
         graph.Append(CultureInfo.InvariantCulture,
-            $"[{current}][kb{next}]overlay=x={layer.Picture.X}:y={layer.Picture.Y}:eof_action=pass:eval=init:enable='{enable}'[{next}];\n");
+            $"[{current}][kb{next}]overlay=x='{x}':y='{y}':eof_action=pass:eval=frame:enable='{enable}'[{next}];\n");
     }
 
     /// <summary>
@@ -542,14 +575,22 @@ internal static class FfmpegGraph
         }
     }
 
-    /// <summary>When the scene's presenters speak, in seconds from the scene start.</summary>
+    /// <summary>
+    /// When presenters speak during the scene, in seconds from the scene start: its own, and across a transition
+    /// those of the neighbouring scene while the two overlap (the next scene's speech starting under this scene's
+    /// music, the previous scene's speech ending over this one's).
+    /// </summary>
     private static List<(double From, double To)> SpeechIntervals(CompositionPlan plan, ScenePlan scene, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media)
     {
         var sceneStart = scene.StartFrame / (double)plan.Fps;
+        var sceneSeconds = scene.Frames / (double)plan.Fps;
+        // Without a transition, scenes meet without overlapping: speech that only touches the scene's edge is not
+        // in it (a millisecond's grace for rounding).
+        const double Touch = 0.001;
         return plan.Sounds
-            .Where(t => t.SceneIndex == scene.Index && t.Track.Type == TrackTypes.Actor && media.ContainsKey((t.SceneIndex, t.TrackIndex)))
+            .Where(t => t.Track.Type == TrackTypes.Actor && media.ContainsKey((t.SceneIndex, t.TrackIndex)))
             .Select(t => (From: (t.StartMs / 1000) - sceneStart, To: ((t.StartMs + Math.Min(t.DurationMs, media[(t.SceneIndex, t.TrackIndex)].Info.DurationMs)) / 1000) - sceneStart))
-            .Where(i => i.To > i.From)
+            .Where(i => i.To > i.From && i.To > Touch && i.From < sceneSeconds - Touch)
             .ToList();
     }
 

@@ -59,6 +59,7 @@ internal sealed class SceneCache(string directory, long maxBytes)
                 StillLayer s => s.Picture,
                 PresenterLayer p => p.Body,
                 KenBurnsLayer k => k.Picture,
+                AnimatedLayer a => a.Picture,
                 _ => null,
             };
             Line($"{layer.GetType().Name} {layer.FromFrame}-{layer.ToFrame}|{(picture is null ? "" : $"{picture.X},{picture.Y},{picture.Width}x{picture.Height}|{Tracks(picture)}")}");

@@ -19,7 +19,36 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
         using var surface = SKSurface.Create(info) ?? throw new RenderException($"could not allocate a {picture.Width}x{picture.Height} picture");
         var canvas = surface.Canvas;
         canvas.Clear(picture.Background is { } bg ? Colors.Parse(bg).WithAlpha(255) : SKColors.Transparent);
-        canvas.Translate(-picture.X, -picture.Y);
+        if (picture.Reveal is { } sheet)
+        {
+            // A typewriter's steps, one cell each, top to bottom.
+            for (var j = 0; j < sheet.Counts.Count; j++)
+            {
+                canvas.Save();
+                canvas.Translate(0, j * sheet.CellHeight);
+                canvas.ClipRect(new SKRect(0, 0, picture.Width, sheet.CellHeight));
+                canvas.Translate(-picture.X, -picture.Y);
+                DrawTracks(canvas, picture, sheet.Counts[j]);
+                canvas.Restore();
+            }
+        }
+        else
+        {
+            canvas.Translate(-picture.X, -picture.Y);
+            DrawTracks(canvas, picture, null);
+        }
+        canvas.Flush();
+        using var image = surface.Snapshot();
+        using var pixmap = image.PeekPixels();
+        using var file = File.Create(pngPath);
+        // Fast compression: the PNG is read once by ffmpeg moments later, size hardly matters.
+        if (!pixmap.Encode(file, new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, 1)))
+            throw new RenderException("could not write a still picture");
+    }
+
+    // characters: how many of a text's characters to draw (a typewriter's step); null for all.
+    private void DrawTracks(SKCanvas canvas, StillPicture picture, int? characters)
+    {
         foreach (var track in picture.Tracks)
         {
             var box = new SKRect(track.X, track.Y, track.X + track.Width, track.Y + track.Height);
@@ -30,7 +59,7 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
                     break;
                 case TrackTypes.Text:
                     lock (_lock)
-                        _text.Draw(canvas, box, track.Track.Text ?? "", track.Track.Style, media.TryGetValue((track.SceneIndex, track.TrackIndex), out var font) ? font.Path : null);
+                        _text.Draw(canvas, box, track.Track.Text ?? "", track.Track.Style, media.TryGetValue((track.SceneIndex, track.TrackIndex), out var font) ? font.Path : null, characters);
                     break;
                 case TrackTypes.Actor:
                     var presenter = presenters.Find(track.Track.Actor ?? "") ?? throw new RenderException($"{track.Label}: actor '{track.Track.Actor}' is not known");
@@ -39,13 +68,6 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
                     break;
             }
         }
-        canvas.Flush();
-        using var image = surface.Snapshot();
-        using var pixmap = image.PeekPixels();
-        using var file = File.Create(pngPath);
-        // Fast compression: the PNG is read once by ffmpeg moments later, size hardly matters.
-        if (!pixmap.Encode(file, new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, 1)))
-            throw new RenderException("could not write a still picture");
     }
 
     /// <summary>An image in its box as <c>fit</c> says: contain (default), cover, stretch, or contain over a blurred cover.</summary>

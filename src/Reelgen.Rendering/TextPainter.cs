@@ -33,9 +33,11 @@ internal sealed class TextPainter : IDisposable
         _emoji = emoji is not null && emoji.FamilyName == "Noto Color Emoji" ? emoji : null;
     }
 
-    // fontPath: a font file fetched for style.fontUrl; it wins over the style's family.
-    public void Draw(SKCanvas canvas, SKRect box, string text, TextStyle? style, string? fontPath = null)
+    // fontPath: a font file fetched for style.fontUrl; it wins over the style's family. characters: draw only the
+    // first so many characters (whitespace not counted), each where it sits in the whole text: a typewriter's step.
+    public void Draw(SKCanvas canvas, SKRect box, string text, TextStyle? style, string? fontPath = null, int? characters = null)
     {
+        var remaining = characters ?? int.MaxValue;
         var size = (float)(style?.FontSize ?? DefaultFontSize);
         var lineHeight = (float)(style?.LineHeight ?? DefaultLineHeight) * size;
         var weight = Weight(style?.FontWeight);
@@ -96,8 +98,11 @@ internal sealed class TextPainter : IDisposable
                 "right" => inner.Right - width,
                 _ => inner.Left,
             };
-            foreach (var (run, typeface) in Runs(lines[i], primary, weight))
+            foreach (var (whole, typeface) in Runs(lines[i], primary, weight))
             {
+                if (remaining <= 0)
+                    break;
+                var run = Typed(whole, ref remaining);
                 using var runFont = new SKFont(typeface, size) { Subpixel = true, Edging = SKFontEdging.SubpixelAntialias };
                 var shaper = Shaper(typeface);
                 if (outline is not null)
@@ -109,6 +114,25 @@ internal sealed class TextPainter : IDisposable
         if (shadowLayer is not null)
             canvas.Restore();
         canvas.Restore();
+    }
+
+    /// <summary>The start of <paramref name="run"/> holding at most <paramref name="remaining"/> characters other than whitespace, which it uses up.</summary>
+    private static string Typed(string run, ref int remaining)
+    {
+        if (remaining == int.MaxValue)
+            return run;
+        var typed = new StringBuilder();
+        foreach (var element in Elements(run))
+        {
+            if (!string.IsNullOrWhiteSpace(element))
+            {
+                if (remaining == 0)
+                    break;
+                remaining--;
+            }
+            typed.Append(element);
+        }
+        return typed.ToString();
     }
 
     /// <summary>The lines <paramref name="text"/> wraps into at <paramref name="maxWidth"/> in <paramref name="style"/>'s font, each with its drawn width.</summary>

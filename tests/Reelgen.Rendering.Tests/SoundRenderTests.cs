@@ -29,6 +29,39 @@ public sealed partial class SoundRenderTests(AssetServer server) : RenderTest(se
     }
 
     [Fact]
+    public async Task Music_ducks_under_the_next_scenes_speech_while_a_transition_overlaps_them()
+    {
+        // Scene 1 has the music, scene 2 a presenter speaking from its start; the scenes overlap from 2 s to 3 s.
+        var music = Server.Serve("/dt/music.wav", TestMedia.Tone(Work, 4, MusicHz));
+        var speaker = Track.ActorTrack("ryan", "The second scene speaks as soon as it starts.", position: new Position(0, 0), size: new Size(40, 40));
+        var first = Scene(3000, Track.AudioTrack(music, loop: true));
+        first.Transition = new SceneTransition { Type = "crossfade", DurationMs = 1000 };
+        var output = await RenderAsync(Creative(160, 120, first, Scene(3000, speaker)));
+
+        var alone = Band(output, 0.5, 1.5);
+        var overlap = Band(output, 2.2, 2.6);
+        // The crossfade alone lowers the music by about 4.3 dB over 2.2-2.6 s (a linear ramp from 1 to 0 over the
+        // overlap); ducking under the speech takes it at least 10 dB further.
+        Assert.True(alone - overlap >= 14.3, $"music alone {alone:0.#} dB, under the next scene's speech during the overlap {overlap:0.#} dB");
+    }
+
+    [Fact]
+    public async Task The_next_scenes_music_starts_ducked_under_speech_that_runs_into_the_overlap()
+    {
+        // Scene 1's presenter speaks to its end, scene 2 brings in music; the scenes overlap for the last second.
+        var music = Server.Serve("/dt2/music.wav", TestMedia.Tone(Work, 4, MusicHz));
+        var speaker = Track.ActorTrack("ryan", "Words that go on right to the end of the first scene, and a few more.", position: new Position(0, 0), size: new Size(40, 40));
+        var first = Scene(2500, speaker);
+        first.Transition = new SceneTransition { Type = "crossfade", DurationMs = 1000 };
+        var output = await RenderAsync(Creative(160, 120, first, Scene(3000, Track.AudioTrack(music, loop: true))));
+
+        // The overlap runs 1.5-2.5 s; scene 2's music rises through it (about 4.3 dB under full over 2.0-2.4 s).
+        var alone = Band(output, 3.0, 3.8);
+        var overlap = Band(output, 2.0, 2.4);
+        Assert.True(alone - overlap >= 14.3, $"music alone {alone:0.#} dB, under the first scene's speech during the overlap {overlap:0.#} dB");
+    }
+
+    [Fact]
     public async Task Ducking_false_keeps_the_music_level_and_fades_shape_it()
     {
         var music = Server.Serve("/f/music.wav", TestMedia.Tone(Work, 4, MusicHz));

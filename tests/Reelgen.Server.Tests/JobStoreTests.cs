@@ -29,6 +29,29 @@ public sealed class JobStoreTests
 
     [Theory]
     [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
+    public async Task Ended_jobs_are_listed_with_their_files_and_removed_and_a_queued_one_stays(string provider)
+    {
+        var (db, jobs, ws) = await SetUpAsync(provider);
+        await using var _ = db;
+        var finished = await jobs.CreateAsync(ws, "{}", null, null, default);
+        var claimed = (await jobs.ClaimAsync("a", Lease, default))!;
+        Assert.True(await FinishAsync(db, jobs, claimed, "a", Video("k1")));
+        var deleted = await jobs.CreateAsync(ws, "{}", null, null, default);
+        Assert.True(await DeleteAsync(db, jobs, ws, deleted.Id));
+        var queued = await jobs.CreateAsync(ws, "{}", null, null, default);
+        _time.Advance(TimeSpan.FromDays(1));
+
+        var (ids, keys) = await jobs.ListEndedBeforeAsync(_time.GetUtcNow().ToUnixTimeMilliseconds(), 10, default);
+        Assert.Equal(new[] { finished.Id, deleted.Id }.Order(), ids.Order());
+        Assert.Equal(["k1"], keys);
+        Assert.Equal(2, await jobs.RemoveEndedAsync([.. ids, queued.Id], default));
+        Assert.Null(await jobs.FindAsync(ws, finished.Id, default));
+        Assert.Null(await jobs.FindAsync(ws, deleted.Id, default));
+        Assert.NotNull(await jobs.FindAsync(ws, queued.Id, default));
+    }
+
+    [Theory]
+    [MemberData(nameof(StoreDatabase.Providers), MemberType = typeof(StoreDatabase))]
     public async Task Claims_take_the_oldest_queued_job_once(string provider)
     {
         var (db, jobs, ws) = await SetUpAsync(provider);

@@ -371,23 +371,31 @@ public sealed class JobStore(Db db, TimeProvider time, JobResponses? responses =
     {
         var ids = await db.QueryAsync<string>(
             "SELECT id FROM jobs WHERE status IN ('finished', 'failed', 'deleted') AND updated_at < @before ORDER BY updated_at, id LIMIT @limit", new { before, limit }, ct);
-        var keys = ids.Count == 0 ? [] : await db.QueryAsync<string>("SELECT file_key FROM videos WHERE job_id IN @ids", new { ids }, ct);
+        var keys = ids.Count == 0 ? [] : await db.QueryAsync<string>($"SELECT file_key FROM videos WHERE job_id {AnyOf("ids")}", new { ids = ids.ToArray() }, ct);
         return (ids, keys);
     }
+
+    /// <summary>
+    /// "Is one of the list <paramref name="name"/>": Dapper expands a list into <c>IN (...)</c> for SQLite, but passes
+    /// it to Npgsql as one array parameter, which PostgreSQL compares with <c>ANY</c>.
+    /// </summary>
+    private string AnyOf(string name) => db.IsPostgres ? $"= ANY(@{name})" : $"IN @{name}";
 
     /// <summary>Removes ended jobs with their videos' rows and their callbacks and attempts, in one transaction.</summary>
     public async Task<int> RemoveEndedAsync(IReadOnlyList<string> ids, CancellationToken ct)
     {
         try
         {
+            var list = ids.ToArray();
+            var inIds = AnyOf("ids");
             return await db.WriteAsync(async (c, t) =>
             {
-                async Task Run(string sql) => await c.ExecuteAsync(new CommandDefinition(sql, new { ids }, t, cancellationToken: ct));
-                await Run("DELETE FROM callback_attempts WHERE delivery_id IN (SELECT id FROM callback_deliveries WHERE job_id IN @ids)");
-                await Run("DELETE FROM callback_deliveries WHERE job_id IN @ids");
-                await Run("DELETE FROM videos WHERE job_id IN @ids");
+                async Task Run(string sql) => await c.ExecuteAsync(new CommandDefinition(sql, new { ids = list }, t, cancellationToken: ct));
+                await Run($"DELETE FROM callback_attempts WHERE delivery_id IN (SELECT id FROM callback_deliveries WHERE job_id {inIds})");
+                await Run($"DELETE FROM callback_deliveries WHERE job_id {inIds}");
+                await Run($"DELETE FROM videos WHERE job_id {inIds}");
                 return await c.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM jobs WHERE id IN @ids AND status IN ('finished', 'failed', 'deleted')", new { ids }, t, cancellationToken: ct));
+                    $"DELETE FROM jobs WHERE id {inIds} AND status IN ('finished', 'failed', 'deleted')", new { ids = list }, t, cancellationToken: ct));
             }, ct);
         }
         finally

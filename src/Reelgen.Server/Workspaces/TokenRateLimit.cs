@@ -40,7 +40,11 @@ public static class TokenRateLimit
         return services;
     }
 
-    public static RouteGroupBuilder RequireTokenRateLimit(this RouteGroupBuilder group) => group.RequireRateLimiting(Policy);
+    /// <summary>Counts the group's requests per token; with the limit off (<c>0</c>) nothing is counted, so nothing is added.</summary>
+    public static RouteGroupBuilder RequireTokenRateLimit(this RouteGroupBuilder group) =>
+        ((IEndpointRouteBuilder)group).ServiceProvider.GetRequiredService<IOptions<ReelgenOptions>>().Value.RateLimit.RequestsPerMinute == 0
+            ? group
+            : group.RequireRateLimiting(Policy);
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
     {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh [render|speech|api|callbacks|handoff|all]  — runs a benchmark case and writes bench/results/<case>.md
+# bench/run.sh [render|speech|batch|api|callbacks|handoff|all]  — runs a benchmark case and writes bench/results/<case>.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case="${1:-all}"
@@ -14,7 +14,7 @@ command -v wrk >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1 && command 
 }
 dotnet build src/Reelgen.Cli -c Release -o bench/out/reelgen -v quiet -nologo "-clp:ErrorsOnly;NoSummary"
 case "$case" in
-  render|speech|api|callbacks|handoff) "bench/$case.sh" ;;
-  all) bench/render.sh; bench/speech.sh; bench/api.sh; bench/callbacks.sh; bench/handoff.sh ;;
-  *) echo "unknown case '$case': render, speech, api, callbacks, handoff or all" >&2; exit 2 ;;
+  render|speech|api|callbacks|handoff|batch) "bench/$case.sh" ;;
+  all) bench/render.sh; bench/speech.sh; bench/batch.sh; bench/api.sh; bench/callbacks.sh; bench/handoff.sh ;;
+  *) echo "unknown case '$case': render, speech, batch, api, callbacks, handoff or all" >&2; exit 2 ;;
 esac

@@ -20,7 +20,7 @@ public sealed class CallbackMetrics
     /// <summary>One attempt and what became of its delivery (<c>delivered</c>, <c>pending</c> for a retry, <c>failed</c>).</summary>
     public void Attempted(string nextStatus, long durationMs)
     {
-        var outcome = new KeyValuePair<string, object?>("outcome", nextStatus == "pending" ? "retrying" : nextStatus);
+        var outcome = new KeyValuePair<string, object?>("outcome", nextStatus == CallbackStatus.Pending ? "retrying" : nextStatus);
         _attempts.Add(1, outcome);
         _duration.Record(durationMs / 1000.0, outcome);
     }

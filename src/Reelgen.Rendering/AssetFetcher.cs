@@ -56,7 +56,7 @@ internal sealed class AssetFetcher(HttpClient client, MediaProbe probe, RenderOp
         try
         {
             // Pictures are measured by the decoder that will draw them, saving an ffprobe process per picture.
-            info = kind == MediaKind.Image ? MeasurePicture(named) : await probe.ProbeAsync(named, cancellationToken);
+            info = kind == MediaKind.Image ? MeasurePicture(named) : await probe.ProbeAsync(named, sha256, cancellationToken);
         }
         catch (InvalidDataException ex)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 
@@ -8,10 +9,35 @@ internal sealed record MediaInfo(double DurationMs, bool HasVideo, bool HasAudio
 
 /// <summary>
 /// Runs ffprobe on local files only: the demuxer named by the file's extension (<see cref="MediaSniffer.InputOptions"/>)
-/// and the protocol whitelist <c>file</c>.
+/// and the protocol whitelist <c>file</c>. What it found in a fetched asset is kept by the asset's SHA-256, so the
+/// same clip or music in the next job (every job of a template) costs no ffprobe process.
 /// </summary>
 internal sealed class MediaProbe(string ffprobePath, TimeSpan timeout, TimeProvider? time = null)
 {
+    /// <summary>Probes kept at most; past it the kept ones are forgotten and probed again when seen.</summary>
+    private const int MaxKept = 10_000;
+
+    private readonly ConcurrentDictionary<string, MediaInfo> _kept = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Probes <paramref name="path"/>, or answers what an earlier probe found in the same bytes read with the same
+    /// demuxer (<paramref name="sha256"/> and the file's extension): the same bytes give the same answer.
+    /// </summary>
+    public async Task<MediaInfo> ProbeAsync(string path, string sha256, CancellationToken cancellationToken)
+    {
+        var key = sha256 + Path.GetExtension(path);
+        if (sha256.Length > 0 && _kept.TryGetValue(key, out var kept))
+            return kept;
+        var info = await ProbeAsync(path, cancellationToken);
+        if (sha256.Length > 0)
+        {
+            if (_kept.Count >= MaxKept)
+                _kept.Clear();
+            _kept[key] = info;
+        }
+        return info;
+    }
+
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
     {
         var result = await ProcessRunner.RunAsync(

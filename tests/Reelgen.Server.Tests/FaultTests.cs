@@ -62,16 +62,6 @@ public sealed class FaultTests : IAsyncDisposable
     private static async Task<long> AttemptsAsync(ReelgenApp app, string jobId) =>
         await app.Services.GetRequiredService<Db>().QuerySingleOrDefaultAsync<long>("SELECT attempts FROM jobs WHERE id = @jobId", new { jobId });
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 20)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(100);
-        }
-    }
-
     private static async Task<System.Text.Json.Nodes.JsonObject> WaitThroughOutageAsync(HttpClient client, string jobId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -217,7 +207,7 @@ public sealed class FaultTests : IAsyncDisposable
         Assert.True((string?)job["status"] == "finished", $"job: {job}");
         Assert.Equal(1, await AttemptsAsync(app, jobId));
         // The work folder goes after the commit that a poll may already show.
-        await WaitUntilAsync(() => IsEmpty(Path.Combine(app.DataDirectory, "work")), "the work folder is gone");
+        await Wait.UntilAsync(() => IsEmpty(Path.Combine(app.DataDirectory, "work")), "the work folder is gone");
     }
 
     [Fact]
@@ -245,7 +235,7 @@ public sealed class FaultTests : IAsyncDisposable
         (await client.DeleteAsync($"video-generation-jobs/{jobId}")).EnsureSuccessStatusCode();
         proceed.SetResult();
 
-        await WaitUntilAsync(() => IsEmpty(storage.Directory) && IsEmpty(Path.Combine(app.DataDirectory, "work")), "the stored video and the work folder are gone");
+        await Wait.UntilAsync(() => IsEmpty(storage.Directory) && IsEmpty(Path.Combine(app.DataDirectory, "work")), "the stored video and the work folder are gone");
         Assert.Equal("deleted", (string?)(await client.GetJobAsync(jobId))["status"]);
     }
 
@@ -265,7 +255,7 @@ public sealed class FaultTests : IAsyncDisposable
 
         Assert.Equal("failed", (string?)job["status"]);
         Assert.Contains("No space left on device", (string?)job["error"], StringComparison.Ordinal);
-        await WaitUntilAsync(() => IsEmpty(storage!.Directory) && IsEmpty(Path.Combine(app.DataDirectory, "work")), "the stored files and the work folder are gone");
+        await Wait.UntilAsync(() => IsEmpty(storage!.Directory) && IsEmpty(Path.Combine(app.DataDirectory, "work")), "the stored files and the work folder are gone");
     }
 
     [Fact]
@@ -294,7 +284,7 @@ public sealed class FaultTests : IAsyncDisposable
         using var second = new ReelgenApp(s => s["Reelgen:DataDirectory"] = data);
         _ = second.V1Client();
 
-        await WaitUntilAsync(() => !Directory.Exists(staleFolder) && !File.Exists(staleFile), "the stale entries are swept");
+        await Wait.UntilAsync(() => !Directory.Exists(staleFolder) && !File.Exists(staleFile), "the stale entries are swept");
         Assert.True(Directory.Exists(leasedFolder), "the leased job's folder was swept");
         Assert.True(File.Exists(Path.Combine(leasedFolder, "video.mp4")), "the leased job's files were swept");
         Assert.True(Directory.Exists(freshFolder), "a recent folder was swept");

@@ -41,7 +41,8 @@ public sealed class RenderBudgetTests : IDisposable
         var client = app.V1Client();
         var (jobId, _) = await client.SubmitAsync(Creatives.ColourSlide(durationMs: 1000));
         var job = await client.WaitForFinishedAsync(jobId, TimeSpan.FromSeconds(30));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "work"), "*", SearchOption.AllDirectories));
+        // The work folder goes after the commit that a poll may already show.
+        await Wait.UntilAsync(() => !Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "work"), "*", SearchOption.AllDirectories).Any(), "the work folder is empty");
         return job;
     }
 

@@ -30,7 +30,8 @@ public sealed class S3StorageTests
         Assert.Equal([key + ".jpg", key + ".mp4", key + ".srt", key + ".vtt"], await s3.KeysAsync());
         // Only the scene cache (encoded scenes, not videos) keeps MP4 files on the worker's disk.
         var cache = Path.Combine(app.DataDirectory, "cache") + Path.DirectorySeparatorChar;
-        Assert.DoesNotContain(Directory.EnumerateFiles(app.DataDirectory, "*.mp4", SearchOption.AllDirectories), f => !f.StartsWith(cache, StringComparison.Ordinal));
+        // The work folder goes after the commit that a poll may already show.
+        await Wait.UntilAsync(() => !Directory.EnumerateFiles(app.DataDirectory, "*.mp4", SearchOption.AllDirectories).Any(f => !f.StartsWith(cache, StringComparison.Ordinal)), "no MP4 is left outside the scene cache");
 
         var path = SharedVideos.Local(video, "publicUrl");
         var size = (long)video["videoSizeBytes"]!;

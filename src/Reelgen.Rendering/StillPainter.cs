@@ -7,11 +7,45 @@ namespace Reelgen.Rendering;
 /// Draws the still pictures of a render with SkiaSharp, once each: images scaled to fit their box (aspect kept,
 /// centred), text tracks, and the still part of presenters (backdrop and body).
 /// </summary>
-internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, PresenterCatalog presenters, int frameWidth) : IDisposable
+internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, PresenterCatalog presenters, int frameWidth, DecodedImages images) : IDisposable
 {
     private readonly TextPainter _text = new();
-    private readonly Dictionary<string, SKImage> _images = [];
     private readonly Lock _lock = new();
+
+    /// <summary>
+    /// Pays, ahead of time, what the first pictures of a render would otherwise pay before ffmpeg can start: reading
+    /// the presenters' art, font matching and fallbacks for the creative's texts, the shaping, drawing and PNG code.
+    /// Run while the scripts are spoken, it uses the core speech leaves free; nothing it draws is kept.
+    /// </summary>
+    public static void WarmUp(VideoCreative creative, PresenterCatalog presenters, CancellationToken ct)
+    {
+        using var surface = SKSurface.Create(new SKImageInfo(64, 64, SKColorType.Rgba8888, SKAlphaType.Premul));
+        if (surface is null)
+            return;
+        var canvas = surface.Canvas;
+        using var text = new TextPainter();
+        foreach (var track in (creative.Scenes ?? []).SelectMany(s => s.Tracks ?? []))
+        {
+            ct.ThrowIfCancellationRequested();
+            var box = new SKRect(0, 0, (float)(track.Size?.Width ?? 640), (float)(track.Size?.Height ?? 360));
+            if (track.Type == TrackTypes.Actor && presenters.Find(track.Actor ?? "") is { } presenter)
+            {
+                var art = presenters.Art(presenter.Name);
+                art.DrawBody(canvas, box, Colors.Parse(presenter.Color), track.RemoveBackground == true);
+                var pose = new PresenterPose(MouthShape.X, MouthShape.A, 50, EyesClosed: false, BrowsUp: false, Nod: 0);
+                art.DrawFace(canvas, 0.1f, pose);
+                art.DrawMouth(canvas, 0.1f, pose);
+            }
+            else if (track.Type == TrackTypes.Text && track.Style?.FontUrl is null)
+            {
+                text.Draw(canvas, box, track.Text ?? "", track.Style);
+            }
+        }
+        using var image = surface.Snapshot();
+        using var pixmap = image.PeekPixels();
+        using var png = new MemoryStream();
+        pixmap.Encode(png, new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, 1));
+    }
 
     public void Paint(StillPicture picture, string pngPath)
     {
@@ -73,7 +107,7 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
     /// <summary>An image in its box as <c>fit</c> says: contain (default), cover, stretch, or contain over a blurred cover.</summary>
     private void DrawImage(SKCanvas canvas, SKRect box, string path, string? fit)
     {
-        var image = Load(path);
+        var image = images.Get(path);
         var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
         SKRect Scaled(float scale)
         {
@@ -107,76 +141,8 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
         canvas.Restore();
     }
 
-    /// <summary>Decodes a picture once per render (a GIF's first frame), upright as its EXIF orientation says.</summary>
-    private SKImage Load(string path)
-    {
-        lock (_lock)
-        {
-            if (_images.TryGetValue(path, out var cached))
-                return cached;
-            using var codec = SKCodec.Create(path) ?? throw new RenderException($"{Path.GetFileName(path)} could not be decoded");
-            var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
-            using var bitmap = new SKBitmap(info);
-            var result = codec.GetPixels(info, bitmap.GetPixels());
-            if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
-                throw new RenderException($"a picture could not be decoded ({result})");
-            using var upright = Orient(bitmap, codec.EncodedOrigin);
-            var image = SKImage.FromBitmap(upright);
-            _images[path] = image;
-            return image;
-        }
-    }
-
-    private static SKBitmap Orient(SKBitmap bitmap, SKEncodedOrigin origin)
-    {
-        if (origin is SKEncodedOrigin.TopLeft or SKEncodedOrigin.Default)
-            return bitmap.Copy();
-        var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
-        var rotated = new SKBitmap(swap ? bitmap.Height : bitmap.Width, swap ? bitmap.Width : bitmap.Height, bitmap.ColorType, bitmap.AlphaType);
-        using var canvas = new SKCanvas(rotated);
-        var (w, h) = (bitmap.Width, bitmap.Height);
-        // Each EXIF orientation as the transform that brings the stored pixels upright.
-        switch (origin)
-        {
-            case SKEncodedOrigin.TopRight:
-                canvas.Translate(w, 0);
-                canvas.Scale(-1, 1);
-                break;
-            case SKEncodedOrigin.BottomRight:
-                canvas.Translate(w, h);
-                canvas.RotateDegrees(180);
-                break;
-            case SKEncodedOrigin.BottomLeft:
-                canvas.Translate(0, h);
-                canvas.Scale(1, -1);
-                break;
-            case SKEncodedOrigin.LeftTop:
-                canvas.Scale(-1, 1);
-                canvas.RotateDegrees(90);
-                break;
-            case SKEncodedOrigin.RightTop:
-                canvas.Translate(h, 0);
-                canvas.RotateDegrees(90);
-                break;
-            case SKEncodedOrigin.RightBottom:
-                canvas.Translate(h, w);
-                canvas.Scale(1, -1);
-                canvas.RotateDegrees(90);
-                break;
-            case SKEncodedOrigin.LeftBottom:
-                canvas.Translate(0, w);
-                canvas.RotateDegrees(270);
-                break;
-        }
-        using var source = SKImage.FromBitmap(bitmap);
-        canvas.DrawImage(source, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest), null);
-        return rotated;
-    }
-
     public void Dispose()
     {
-        foreach (var image in _images.Values)
-            image.Dispose();
         _text.Dispose();
     }
 }

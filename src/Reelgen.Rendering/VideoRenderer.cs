@@ -85,7 +85,21 @@ public sealed partial class VideoRenderer
         using var preprocess = Source.StartActivity("preprocess");
 
         var speechReused = new StrongBox<int>();
-        var media = await PrepareMediaAsync(resolved, workDirectory, speechReused, progress, cancellationToken);
+        await using var images = new DecodedImages();
+        // Without a scene cache every picture is drawn, so each is decoded as soon as it is fetched.
+        if (_sceneCache is null)
+            images.DecodeAhead();
+        // Beside the fetching and the speaking, which leave a core free most of the time.
+        var warmUp = Task.Run(() => StillPainter.WarmUp(resolved, _presenters, cancellationToken), cancellationToken);
+        Dictionary<(int Scene, int Track), TrackMedia> media;
+        try
+        {
+            media = await PrepareMediaAsync(resolved, workDirectory, images, speechReused, progress, cancellationToken);
+        }
+        finally
+        {
+            await WarmedUpAsync(warmUp);
+        }
         var timeline = TimelinePlanner.Plan(resolved, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null);
         // The request showed only the explicit durations; with speech and clips measured, the whole length is known.
         if (timeline.DurationMs > _options.Limits.MaxVideoSeconds * 1000.0)
@@ -104,7 +118,7 @@ public sealed partial class VideoRenderer
 
         // The sound is measured while the pictures are drawn: the two use different cores most of the time.
         var loudness = MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
-        var work = new RenderWork(plan, media, workDirectory, outputPath, loudness, progress, cancellationToken);
+        var work = new RenderWork(plan, media, images, workDirectory, outputPath, loudness, progress, cancellationToken);
         int rendered, reused;
         try
         {
@@ -128,10 +142,26 @@ public sealed partial class VideoRenderer
         };
     }
 
+    /// <summary>
+    /// Waits for the warm-up to end, so no drawing runs on behind the render; a failure in it is not this render's
+    /// failure (the real drawing meets the same problem and names the track).
+    /// </summary>
+    private static async Task WarmedUpAsync(Task warmUp)
+    {
+        try
+        {
+            await warmUp;
+        }
+        catch (Exception ex) when (ex is RenderException or OperationCanceledException or IOException or InvalidOperationException or ArgumentException)
+        {
+        }
+    }
+
     /// <summary>What both ways of encoding a planned video work from.</summary>
     private sealed record RenderWork(
         CompositionPlan Plan,
         Dictionary<(int Scene, int Track), TrackMedia> Media,
+        DecodedImages Images,
         string Directory,
         string OutputPath,
         Task<Loudness?> Loudness,
@@ -243,7 +273,7 @@ public sealed partial class VideoRenderer
     {
         await SampleKeyColoursAsync(part, work.Media, work.Token);
         var pictures = part.Pictures.ToList();
-        using (var painter = new StillPainter(work.Media, _presenters, part.Width))
+        using (var painter = new StillPainter(work.Media, _presenters, part.Width, work.Images))
         {
             var painted = 0;
             await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = work.Token }, (picture, _) =>
@@ -326,7 +356,7 @@ public sealed partial class VideoRenderer
 
     /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>
     private async Task<Dictionary<(int Scene, int Track), TrackMedia>> PrepareMediaAsync(
-        VideoCreative creative, string workDirectory, StrongBox<int> speechReused, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
+        VideoCreative creative, string workDirectory, DecodedImages images, StrongBox<int> speechReused, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
     {
         using var handler = SafeHttp.CreateHandler(_options.AllowPrivateAddresses, _options.AssetConnectTimeout);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
@@ -346,11 +376,11 @@ public sealed partial class VideoRenderer
                 var label = $"scene {s + 1}, track {t + 1}";
                 Func<Task<TrackMedia>>? job = track.Type switch
                 {
-                    TrackTypes.Image => () => FetchAsync(fetcher, downloads, track.ImageUrl!, MediaKind.Image, $"{label}: imageUrl", cancellationToken),
+                    TrackTypes.Image => () => FetchImageAsync(fetcher, downloads, images, track.ImageUrl!, $"{label}: imageUrl", cancellationToken),
                     TrackTypes.Video => () => FetchAsync(fetcher, downloads, track.VideoUrl!, MediaKind.Video, $"{label}: videoUrl", cancellationToken),
                     TrackTypes.Audio => () => FetchAsync(fetcher, downloads, track.AudioUrl!, MediaKind.Audio, $"{label}: audioUrl", cancellationToken),
                     TrackTypes.Text when track.Style?.FontUrl is { } fontUrl => () => FetchAsync(fetcher, downloads, fontUrl, MediaKind.Font, $"{label}: style.fontUrl", cancellationToken),
-                    TrackTypes.Actor => () => SpeakAsync(speakers, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, speechReused, cancellationToken),
+                    TrackTypes.Actor => () => SpeakAsync(speakers, track, Path.Combine(workDirectory, $"speech-{scene:D3}-{index:D3}.wav"), label, speechReused, images, cancellationToken),
                     _ => null,
                 };
                 if (job is null)
@@ -379,6 +409,13 @@ public sealed partial class VideoRenderer
         return media;
     }
 
+    private async Task<TrackMedia> FetchImageAsync(AssetFetcher fetcher, SemaphoreSlim gate, DecodedImages images, string url, string label, CancellationToken ct)
+    {
+        var picture = await FetchAsync(fetcher, gate, url, MediaKind.Image, label, ct);
+        images.Fetched(picture.Path);
+        return picture;
+    }
+
     private async Task<TrackMedia> FetchAsync(AssetFetcher fetcher, SemaphoreSlim gate, string url, MediaKind kind, string label, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
@@ -398,7 +435,7 @@ public sealed partial class VideoRenderer
         }
     }
 
-    private async Task<TrackMedia> SpeakAsync(SemaphoreSlim gate, Track track, string wavPath, string label, StrongBox<int> reused, CancellationToken ct)
+    private async Task<TrackMedia> SpeakAsync(SemaphoreSlim gate, Track track, string wavPath, string label, StrongBox<int> reused, DecodedImages images, CancellationToken ct)
     {
         var voice = track.SpeakerId ?? _presenters.Find(track.Actor ?? "")?.DefaultVoice
             ?? throw new RenderException($"{label}: actor '{track.Actor}' is not known");
@@ -412,6 +449,8 @@ public sealed partial class VideoRenderer
         }
         else
         {
+            // The drawing waits for this speech; the pictures it needs are decoded meanwhile.
+            images.DecodeAhead();
             await gate.WaitAsync(ct);
             try
             {

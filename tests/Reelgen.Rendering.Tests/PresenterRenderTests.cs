@@ -37,7 +37,8 @@ public sealed class PresenterRenderTests : IDisposable
         File.WriteAllBytes(wav, TestMedia.Tone(_work, 8));
         var media = new ConcurrentDictionary<(int, int), TrackMedia> { [(0, 0)] = new(wav, new MediaInfo(8000, false, true, 0, 0), Speech: Speech(wav)) };
         string PicturePath(string name) => Path.Combine(_work, name + ".png");
-        using (var painter = new StillPainter(media, Presenters, 640))
+        await using var images = new DecodedImages();
+        using (var painter = new StillPainter(media, Presenters, 640, images))
         {
             foreach (var picture in plan.Pictures)
                 painter.Paint(picture, PicturePath(picture.Name));

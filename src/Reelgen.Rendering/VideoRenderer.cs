@@ -321,7 +321,21 @@ public sealed partial class VideoRenderer
         var scriptPath = Path.Combine(workDirectory, "loudness-graph.txt");
         var probe = FfmpegGraph.BuildLoudnessProbe(plan, media, scriptPath);
         await File.WriteAllTextAsync(scriptPath, probe.FilterGraph, ct);
-        return Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, probe.Arguments, ct));
+        var measured = Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, probe.Arguments, ct));
+        // Where the limiter holds peaks (short speech, clicks: sounds whose peaks stand far above their loudness) it
+        // also takes loudness, up to several LU; measured once more after it, the shortfall is added to the gain.
+        // Twice at most: each round closes most of what is left, and the limiter only ever takes less than the gain.
+        for (var round = 0; round < 2 && measured is { } m && FfmpegGraph.Limits(m); round++)
+        {
+            var check = FfmpegGraph.BuildLoudnessProbe(plan, media, scriptPath, m);
+            await File.WriteAllTextAsync(scriptPath, check.FilterGraph, ct);
+            var after = Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, check.Arguments, ct));
+            var shortfall = FfmpegGraph.TargetLoudness - (after?.Integrated ?? FfmpegGraph.TargetLoudness);
+            if (shortfall < 0.3)
+                break;
+            measured = m with { Integrated = m.Integrated - shortfall };
+        }
+        return measured;
     }
 
     /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>

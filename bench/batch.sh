@@ -57,7 +57,7 @@ while pending:
             pending.discard(jid)
             stats.append(job["renderStats"])
 seconds = time.monotonic() - start
-print(f"{seconds:.3f} {sum(s['scenesRendered'] for s in stats)} {sum(s['scenesReused'] for s in stats)} {sum(s['speechReused'] for s in stats)}")
+print(f"{seconds:.3f} {sum(s['scenesRendered'] for s in stats)} {sum(s['scenesReused'] for s in stats)} {sum(s['speechReused'] for s in stats)} {sum(1 for s in stats if s.get('soundReused'))}")
 PY
 }
 
@@ -76,8 +76,8 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 cold=$(cut -d' ' -f1 "$work/cold" | median); warm=$(cut -d' ' -f1 "$work/warm" | median)
-read -r _ cold_rendered cold_reused cold_speech < <(tail -n1 "$work/cold")
-read -r _ warm_rendered warm_reused warm_speech < <(tail -n1 "$work/warm")
+read -r _ cold_rendered cold_reused cold_speech cold_sound < <(tail -n1 "$work/cold")
+read -r _ warm_rendered warm_reused warm_speech warm_sound < <(tail -n1 "$work/warm")
 {
   echo "# Templates at speed: batches with a cold and a warm scene cache"
   echo
@@ -87,10 +87,10 @@ read -r _ warm_rendered warm_reused warm_speech < <(tail -n1 "$work/warm")
   echo "- server: \`reelgen\` on SQLite and local disk, one worker (\`Reelgen__Worker__Concurrency=1\`), a fresh data directory per run; assets from \`python3 -m http.server\` on 127.0.0.1"
   echo "- creative: \`bench/creatives/d-template.json\`, 5 scenes, about 11 s at 1280x720, 30 fps; each batch is one \`POST /video-generation-jobs/batch\`, timed to its last job finished"
   echo
-  echo "| batch | jobs | wall s | s per job | scenes rendered | scenes reused | scripts from the speech cache |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  awk -v n="$ITEMS" -v s="$cold" -v r="$cold_rendered" -v u="$cold_reused" -v p="$cold_speech" 'BEGIN { printf "| cold: every scene changes | %d | %.2f | %.3f | %d | %d | %d |\n", n, s, s / n, r, u, p }'
-  awk -v n="$ITEMS" -v s="$warm" -v r="$warm_rendered" -v u="$warm_reused" -v p="$warm_speech" 'BEGIN { printf "| warm: only {offer} (1 scene of 5) changes | %d | %.2f | %.3f | %d | %d | %d |\n", n, s, s / n, r, u, p }'
+  echo "| batch | jobs | wall s | s per job | scenes rendered | scenes reused | scripts from the speech cache | sounds from the cache |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  awk -v n="$ITEMS" -v s="$cold" -v r="$cold_rendered" -v u="$cold_reused" -v p="$cold_speech" -v a="$cold_sound" 'BEGIN { printf "| cold: every scene changes | %d | %.2f | %.3f | %d | %d | %d | %d |\n", n, s, s / n, r, u, p, a }'
+  awk -v n="$ITEMS" -v s="$warm" -v r="$warm_rendered" -v u="$warm_reused" -v p="$warm_speech" -v a="$warm_sound" 'BEGIN { printf "| warm: only {offer} (1 scene of 5) changes | %d | %.2f | %.3f | %d | %d | %d | %d |\n", n, s, s / n, r, u, p, a }'
   echo
   awk -v c="$cold" -v w="$warm" 'BEGIN { r = c / w; printf "Warm batch %.2fx faster than the cold one: the goal (at least 5x) is %s.\n", r, (r >= 5 ? "met" : "not met") }'
 } >"$RESULTS"

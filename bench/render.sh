@@ -7,7 +7,8 @@
 #   RUNS=3             runs of cases (a) to (c) (medians are reported); (d) runs once, its 20 renders being its repeats
 #   SCALE=1            multiplies every scene duration and cuts scripts to match (0.1 for a quick try)
 #   TEMPLATE_RENDERS=20  renders of case (d), one per line of bench/creatives/d-variables.jsonl
-#   CASES="a b c d e"  which cases to run
+#   CASES="a b c d e"  which cases to run; f (motion: transitions, animated titles, Ken Burns) is run on its own:
+#                      CASES=f RESULTS=bench/results/render-motion.md bench/run.sh render
 #   RESULTS=bench/results/render.md  where the report goes
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -104,7 +105,7 @@ render() {
 }
 
 declare -A files=(
-  [a]=a-presenter-720p.json [b]=b-presenter-1080p.json [c]=c-ten-scenes.json [d]=d-template.json [e]=e-two-presenters.json)
+  [a]=a-presenter-720p.json [b]=b-presenter-1080p.json [c]=c-ten-scenes.json [d]=d-template.json [e]=e-two-presenters.json [f]=f-motion.json)
 : >"$data/rows"; : >"$data/plain"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$RUNS"); do

@@ -15,7 +15,10 @@ TITLES = {
     "c": "(c) 10 scenes: image, text, clip, music",
     "d": "(d) 5-scene template",
     "e": "(e) two presenters in turn, 1280x720",
+    "f": "(f) motion: 10 scenes, transitions, animated titles, Ken Burns",
 }
+# A video with transitions is one ffmpeg run (xfade between the scenes); what the renderer adds around it.
+MOTION_GOAL = 1.3
 
 
 def parse(line):
@@ -58,7 +61,9 @@ def med(case, key):
 print("# Render speed")
 print()
 cases = os.environ.get("CASES", "a b c d e")
-print(f"Command: `bench/run.sh render` (RUNS={runs}, SCALE={scale}, TEMPLATE_RENDERS={template_renders}, CASES=\"{cases}\"; "
+results_env = os.environ.get("RESULTS", "bench/results/render.md")
+prefix = f"CASES={cases} RESULTS={results_env} " if cases.strip() == "f" else ""
+print(f"Command: `{prefix}bench/run.sh render` (RUNS={runs}, SCALE={scale}, TEMPLATE_RENDERS={template_renders}, CASES=\"{cases}\"; "
       "medians of the runs, each render followed at once by its baseline)")
 print()
 print(machine)
@@ -74,16 +79,18 @@ for case in sorted(runs_of):
     wall, base, video = med(case, "wall"), med(case, "base"), med(case, "video")
     n = int(med(case, "renders"))
     ratio = wall / base
-    goal = (f"{'met' if ratio <= GOAL else 'not met'} (≤ {GOAL}x)") if case in "ab" else "—"
+    goal = (f"{'met' if ratio <= GOAL else 'not met'} (≤ {GOAL}x)") if case in "ab" else (
+        f"{'met' if ratio <= MOTION_GOAL else 'not met'} (≤ {MOTION_GOAL}x)") if case == "f" else "—"
     print(f"| {TITLES[case]} | {video:.1f} | {n} | {wall:.2f} | {med(case, 'cpu'):.2f} | "
           f"{med(case, 'rss_renderer'):.0f} + {med(case, 'rss_ffmpeg'):.0f} | {video / wall:.2f} | {base:.2f} | "
           f"{ratio:.2f}x | {goal} |")
-for case in (c for c in "ab" if c in runs_of):
+for case in (c for c in "abf" if c in runs_of):
+    goal = MOTION_GOAL if case == "f" else GOAL
     wall, base = med(case, "wall"), med(case, "base")
-    extra, allowed = wall - base, (GOAL - 1) * base
+    extra, allowed = wall - base, (goal - 1) * base
     verdict = f"{extra - allowed:.2f} s too much" if extra > allowed else f"{allowed - extra:.2f} s to spare"
     print()
-    print(f"Goal {TITLES[case][:3]}: {extra:.2f} s over the baseline where {GOAL}x allows {allowed:.2f} s: {verdict}. "
+    print(f"Goal {TITLES[case][:3]}: {extra:.2f} s over the baseline where {goal}x allows {allowed:.2f} s: {verdict}. "
           "Why, and what would close the gap: bench/README.md, \"Reading the render figures\".")
 if "d" in runs_of:
     n = med("d", "renders")

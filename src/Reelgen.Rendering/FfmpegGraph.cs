@@ -399,15 +399,18 @@ internal static partial class FfmpegGraph
     /// The first pass of loudness normalisation: only the sound of the video, mixed exactly as the render mixes it,
     /// measured by <c>ebur128</c> (integrated loudness and true peak, logged as a summary on stderr). No picture is
     /// decoded or encoded, and ebur128 costs about a fifth of what loudnorm's own analysis does (which resamples the
-    /// whole sound to 192 kHz).
+    /// whole sound to 192 kHz). With <paramref name="normalisedBy"/> the sound is measured after the second pass that
+    /// measurement gives (gain and limiter), which tells how much loudness the limiter took.
     /// </summary>
-    public static FfmpegInvocation BuildLoudnessProbe(CompositionPlan plan, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, string filterScriptPath)
+    public static FfmpegInvocation BuildLoudnessProbe(
+        CompositionPlan plan, IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media, string filterScriptPath, Loudness? normalisedBy = null)
     {
         var inputs = new Inputs("-hide_banner", "-nostdin", "-v", "info", "-nostats");
         var args = inputs.Args;
         var graph = new StringBuilder();
         var mix = AppendSound(graph, plan, media, inputs.Add);
-        graph.Append(CultureInfo.InvariantCulture, $"[{mix}]ebur128=peak=true:framelog=verbose[aout]");
+        var before = normalisedBy is null ? "" : Normalise(normalisedBy) + ",";
+        graph.Append(CultureInfo.InvariantCulture, $"[{mix}]{before}ebur128=peak=true:framelog=verbose[aout]");
         args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[aout]", "-f", "null", "-"]);
         return new FfmpegInvocation(args, graph.ToString());
     }
@@ -423,6 +426,10 @@ internal static partial class FfmpegGraph
     /// gain would push peaks over the ceiling does a look-ahead limiter (delay compensated) hold them under it.
     /// Silence stays silence.
     /// </summary>
+    /// <summary>Whether the second pass for <paramref name="measured"/> needs the limiter (its gain would lift peaks over the ceiling).</summary>
+    internal static bool Limits(Loudness measured) =>
+        measured.Integrated > -70 && measured.TruePeak + (TargetLoudness - measured.Integrated) > PeakCeiling;
+
     private static string Normalise(Loudness? measured)
     {
         if (measured is not { } m || m.Integrated <= -70)

@@ -27,13 +27,16 @@ public sealed record RenderResult(string OutputPath, double DurationSeconds, lon
 {
     /// <summary>What the render did and reused, and how long it took.</summary>
     public RenderStats Stats { get; init; } = new(0, 0, 0, 0);
+
+    /// <summary>The scene cache's key of the first scene when the poster's frame lies inside it; see <see cref="VideoRenderer.ExtractThumbnailAsync(RenderResult, string, CancellationToken)"/>.</summary>
+    internal string? PosterScene { get; init; }
 }
 
 /// <summary>
 /// A render's figures: scenes encoded and scenes taken from the scene cache, scripts whose speech came from the
-/// speech cache, and the render's wall time in seconds.
+/// speech cache, the render's wall time in seconds, and whether the whole video's sound came from the scene cache.
 /// </summary>
-public sealed record RenderStats(int ScenesRendered, int ScenesReused, int SpeechReused, double Seconds);
+public sealed record RenderStats(int ScenesRendered, int ScenesReused, int SpeechReused, double Seconds, bool SoundReused = false);
 
 /// <summary>A render that cannot succeed, with a reason a person can act on ("scene 2, track 1: imageUrl answered 404").</summary>
 public sealed class RenderException(string message, Exception? inner = null) : Exception(message, inner);

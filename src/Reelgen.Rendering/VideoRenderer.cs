@@ -116,15 +116,21 @@ public sealed partial class VideoRenderer
         if (directory is not null)
             Directory.CreateDirectory(directory);
 
-        // The sound is measured while the pictures are drawn: the two use different cores most of the time.
-        var loudness = MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
-        var work = new RenderWork(plan, media, images, workDirectory, outputPath, loudness, progress, cancellationToken);
+        // Captions burnt in and transitions run across scene cuts, so such a video is drawn in one piece.
+        var whole = (resolved.Settings?.Subtitles?.BurnIn == true && captions.Count > 0) || timeline.Scenes.Any(s => s.Transition is not null);
+        // A sound encoded before (same mix of the same bytes, same encoder) is copied with its loudness, and neither
+        // the measurement nor the encode starts; otherwise the sound is measured while the pictures are drawn: the
+        // two use different cores most of the time.
+        var soundKey = _sceneCache is null || whole ? null : SceneCache.SoundKey(_ffmpegIdentity.Value, _options, plan, media);
+        var keptSound = soundKey is null ? null : _sceneCache!.TryGetSound(soundKey, Path.Combine(workDirectory, SoundFile));
+        var loudness = keptSound is not null ? Task.FromResult(keptSound.Loudness) : MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
+        var work = new RenderWork(plan, media, images, workDirectory, outputPath, loudness, progress, cancellationToken) { SoundKey = soundKey, SoundKept = keptSound is not null };
         int rendered, reused;
+        string? firstScene;
         try
         {
-            // Captions burnt in and transitions run across scene cuts, so such a video is drawn in one piece.
-            (rendered, reused) = (resolved.Settings?.Subtitles?.BurnIn == true && captions.Count > 0) || timeline.Scenes.Any(s => s.Transition is not null)
-                ? await RenderWholeAsync(work, resolved.Settings?.Subtitles, captions)
+            (rendered, reused, firstScene) = whole
+                ? (await RenderWholeAsync(work, resolved.Settings?.Subtitles, captions), 0, null)
                 : await RenderScenesAsync(work, timeline);
         }
         catch (OperationCanceledException)
@@ -138,7 +144,9 @@ public sealed partial class VideoRenderer
         LogRendered(_logger, outputPath, plan.Seconds, stopwatch.Elapsed.TotalSeconds);
         return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, captions)
         {
-            Stats = new RenderStats(rendered, reused, speechReused.Value, Math.Round(stopwatch.Elapsed.TotalSeconds, 3)),
+            Stats = new RenderStats(rendered, reused, speechReused.Value, Math.Round(stopwatch.Elapsed.TotalSeconds, 3), work.SoundKept),
+            // The poster is the frame 1 s in: when that lies well inside the first scene, it is kept beside that scene.
+            PosterScene = firstScene is not null && plan.Seconds > 1.6 && plan.Scenes[0].Frames > 1.5 * plan.Fps ? firstScene : null,
         };
     }
 
@@ -168,14 +176,22 @@ public sealed partial class VideoRenderer
         IProgress<RenderProgress>? Progress,
         CancellationToken Token)
     {
+        /// <summary>The sound's key in the scene cache; null without a cache or when the sound is not encoded on its own.</summary>
+        public string? SoundKey { get; init; }
+
+        /// <summary>The sound was copied from the scene cache: sound.mp4 is in place and the loudness known.</summary>
+        public bool SoundKept { get; init; }
+
         public string PicturePath(string name) => Path.Combine(Directory, name + ".png");
     }
+
+    private const string SoundFile = "sound.mp4";
 
     /// <summary>
     /// The whole video in one ffmpeg run: every scene's graph, the scenes concatenated inside it, captions laid over
     /// the result, the sound mixed and normalised beside it.
     /// </summary>
-    private async Task<(int Rendered, int Reused)> RenderWholeAsync(RenderWork work, SubtitleSettings? settings, List<CaptionCue> captions)
+    private async Task<int> RenderWholeAsync(RenderWork work, SubtitleSettings? settings, List<CaptionCue> captions)
     {
         var (plan, ct) = (work.Plan, work.Token);
         var sprites = await DrawAsync(work, plan);
@@ -184,7 +200,7 @@ public sealed partial class VideoRenderer
         var invocation = FfmpegGraph.Build(plan, work.PicturePath, work.Media, scriptPath, work.OutputPath, _options, await work.Loudness, sprites, subtitles);
         await KeepCommandAsync(invocation, scriptPath, "ffmpeg-args.txt", ct);
         await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, plan.Seconds, work.Progress, ct, _time);
-        return (plan.Scenes.Count, 0);
+        return plan.Scenes.Count;
     }
 
     /// <summary>
@@ -193,7 +209,8 @@ public sealed partial class VideoRenderer
     /// segments are joined without re-encoding, and the sound of the whole video is mixed, normalised and encoded
     /// in that same last run.
     /// </summary>
-    private async Task<(int Rendered, int Reused)> RenderScenesAsync(RenderWork work, Timeline timeline)
+    /// Returns the scene cache's key of the first scene, beside which its poster is kept.
+    private async Task<(int Rendered, int Reused, string? FirstScene)> RenderScenesAsync(RenderWork work, Timeline timeline)
     {
         var (plan, ct) = (work.Plan, work.Token);
         string SegmentPath(int scene) => Path.Combine(work.Directory, string.Create(CultureInfo.InvariantCulture, $"scene-{scene:D3}.mp4"));
@@ -204,9 +221,9 @@ public sealed partial class VideoRenderer
 
         // The sound is encoded on its own beside the pictures (one core each, most of the time), so the join only
         // copies; it is started as soon as its loudness is known.
-        var soundPath = Path.Combine(work.Directory, "sound.mp4");
+        var soundPath = Path.Combine(work.Directory, SoundFile);
         using var soundStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var sound = EncodeSoundAsync(work, soundPath, missing.Count == 0 ? Stage(work, 0, 0.95) : null, soundStop.Token);
+        var sound = work.SoundKept ? Task.CompletedTask : EncodeSoundAsync(work, soundPath, missing.Count == 0 ? Stage(work, 0, 0.95) : null, soundStop.Token);
         var keepWhole = Task.CompletedTask;
         try
         {
@@ -241,6 +258,8 @@ public sealed partial class VideoRenderer
         }
         await sound;
         await keepWhole;
+        if (!work.SoundKept && work.SoundKey is { } soundKey)
+            KeepSound(soundKey, soundPath, new KeptSound(await work.Loudness));
 
         // The list names only the segments beside it, in order.
         var listPath = Path.Combine(work.Directory, "segments.ffconcat");
@@ -248,7 +267,7 @@ public sealed partial class VideoRenderer
         var join = FfmpegGraph.BuildJoin(plan, listPath, soundPath, work.OutputPath);
         await File.WriteAllLinesAsync(Path.Combine(work.Directory, "join-args.txt"), join.Arguments, ct);
         await FfmpegRunner.RunAsync(_options.FfmpegPath, join.Arguments, plan.Seconds, Stage(work, missing.Count > 0 ? 0.95 : 0, 1), ct, _time);
-        return (missing.Count, plan.Scenes.Count - missing.Count);
+        return (missing.Count, plan.Scenes.Count - missing.Count, keys?[0]);
     }
 
     /// <summary>Mixes, normalises and encodes the whole video's sound into <paramref name="soundPath"/>.</summary>
@@ -310,6 +329,18 @@ public sealed partial class VideoRenderer
         }
     }
 
+    private void KeepSound(string key, string soundPath, KeptSound sound)
+    {
+        try
+        {
+            _sceneCache!.StoreSound(key, soundPath, sound);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogSceneCacheWriteFailed(_logger, ex);
+        }
+    }
+
     /// <summary>One ffmpeg run's progress as a stretch of the generating stage, with the whole video's length.</summary>
     private static StageProgress? Stage(RenderWork work, double from, double to) =>
         work.Progress is null ? null : new StageProgress(work.Progress, from, to, work.Plan.Seconds);
@@ -351,7 +382,21 @@ public sealed partial class VideoRenderer
         var scriptPath = Path.Combine(workDirectory, "loudness-graph.txt");
         var probe = FfmpegGraph.BuildLoudnessProbe(plan, media, scriptPath);
         await File.WriteAllTextAsync(scriptPath, probe.FilterGraph, ct);
-        return Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, probe.Arguments, ct));
+        var measured = Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, probe.Arguments, ct));
+        // Where the limiter holds peaks (short speech, clicks: sounds whose peaks stand far above their loudness) it
+        // also takes loudness, up to several LU; measured once more after it, the shortfall is added to the gain.
+        // Twice at most: each round closes most of what is left, and the limiter only ever takes less than the gain.
+        for (var round = 0; round < 2 && measured is { } m && FfmpegGraph.Limits(m); round++)
+        {
+            var check = FfmpegGraph.BuildLoudnessProbe(plan, media, scriptPath, m);
+            await File.WriteAllTextAsync(scriptPath, check.FilterGraph, ct);
+            var after = Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, check.Arguments, ct));
+            var shortfall = FfmpegGraph.TargetLoudness - (after?.Integrated ?? FfmpegGraph.TargetLoudness);
+            if (shortfall < 0.3)
+                break;
+            measured = m with { Integrated = m.Integrated - shortfall };
+        }
+        return measured;
     }
 
     /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>

@@ -27,6 +27,73 @@ public sealed class PresenterCatalogTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("amara", "black")]
+    [InlineData("omar", "black")]
+    [InlineData("kenji", "black")]
+    [InlineData("sofia", "brown")]
+    [InlineData("karen", "brown")]
+    [InlineData("ryan", "brown")]
+    [InlineData("lena", "blond")]
+    [InlineData("marc", "red")]
+    [InlineData("grace", "grey")]
+    [InlineData("samuel", "grey")]
+    public void Each_built_in_presenter_draws_its_hair_in_its_own_colour(string name, string family)
+    {
+        using var catalog = new PresenterCatalog();
+        var art = catalog.Art(name);
+        var size = art.SpriteSize(0.5f);
+        using var bitmap = new SKBitmap(size.Width, size.Height);
+        using (var canvas = new SKCanvas(bitmap))
+            art.DrawHead(canvas, 0.5f, PresenterPose.Rest);
+        if (family is "black" or "grey")
+        {
+            // Open Peeps draws these itself: black hair in solid ink, grey hair as a light grey fill.
+            Assert.Null(art.Manifest.HairColor);
+            if (family == "grey")
+                Assert.True(Count(bitmap, c => c.Alpha == 255 && Family(c) == "grey" && Lightness(c) > 50) > 2000, name);
+            return;
+        }
+        Assert.NotNull(art.Manifest.HairColor);
+        var hair = SKColor.Parse(art.Manifest.HairColor);
+        Assert.Equal(family, Family(hair));
+
+        // The head as a render draws it shows that colour over a hair-sized area (thousands of pixels at half size).
+        var count = Count(bitmap, c => c.Alpha == 255 && Math.Abs(c.Red - hair.Red) + Math.Abs(c.Green - hair.Green) + Math.Abs(c.Blue - hair.Blue) <= 6);
+        Assert.True(count > 2000, $"{name}: {count} pixels of {art.Manifest.HairColor}");
+    }
+
+    private static int Count(SKBitmap bitmap, Func<SKColor, bool> match)
+    {
+        var count = 0;
+        for (var y = 0; y < bitmap.Height; y++)
+        {
+            for (var x = 0; x < bitmap.Width; x++)
+            {
+                if (match(bitmap.GetPixel(x, y)))
+                    count++;
+            }
+        }
+        return count;
+    }
+
+    private static float Lightness(SKColor c)
+    {
+        c.ToHsl(out _, out _, out var lightness);
+        return lightness;
+    }
+
+    /// <summary>The family a hair colour reads as: grey (no hue), blond (light), red (saturated, towards red), or brown.</summary>
+    private static string Family(SKColor c)
+    {
+        c.ToHsl(out var hue, out var saturation, out var lightness);
+        if (saturation < 12)
+            return "grey";
+        if (lightness > 55)
+            return "blond";
+        return hue < 18 && saturation > 55 ? "red" : "brown";
+    }
+
     [Fact]
     public void A_broken_custom_presenter_is_reported_with_its_file_and_the_others_still_load()
     {

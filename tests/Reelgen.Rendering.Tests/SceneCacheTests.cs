@@ -20,10 +20,28 @@ public sealed class SceneCacheTests(AssetServer server) : RenderTest(server)
 
     private async Task<(string Path, string Hash, RenderStats Stats)> RenderToAsync(VideoCreative creative, RenderOptions options, string name, Dictionary<string, JsonElement>? variables = null)
     {
+        var (path, hash, result) = await RenderResultAsync(creative, options, name, variables);
+        return (path, hash, result.Stats);
+    }
+
+    private async Task<(string Path, string Hash, RenderResult Result)> RenderResultAsync(VideoCreative creative, RenderOptions options, string name, Dictionary<string, JsonElement>? variables = null)
+    {
         var output = Path.Combine(Work, name + ".mp4");
         var result = await new VideoRenderer(options).RenderAsync(creative, variables ?? [], output, Path.Combine(Work, name), null, CancellationToken.None);
         await using var file = File.OpenRead(output);
-        return (output, Convert.ToHexString(await SHA256.HashDataAsync(file)), result.Stats);
+        return (output, Convert.ToHexString(await SHA256.HashDataAsync(file)), result);
+    }
+
+    /// <summary>Whether the render called <paramref name="name"/> started the sound's own ffmpeg (it keeps its command in its work folder).</summary>
+    private bool EncodedSound(string name) => File.Exists(Path.Combine(Work, name, "sound-args.txt"));
+
+    /// <summary>The template with a tone (served at <paramref name="url"/>) under its first scene, of 2 s.</summary>
+    private static VideoCreative Sounding(string url)
+    {
+        var creative = Template();
+        creative.Scenes![0].Duration = 2000;
+        creative.Scenes![0].Tracks!.Add(Track.AudioTrack(url));
+        return creative;
     }
 
     private static Dictionary<string, JsonElement> Vars(string name) => new() { ["name"] = JsonSerializer.SerializeToElement(name) };
@@ -43,10 +61,11 @@ public sealed class SceneCacheTests(AssetServer server) : RenderTest(server)
         var warm = await RenderToAsync(Template(), Cached(), "warm", Vars("Ada"));
 
         Assert.Equal(new RenderStats(3, 0, 0, 0), cold.Stats with { Seconds = 0 });
-        Assert.Equal(new RenderStats(0, 3, 0, 0), warm.Stats with { Seconds = 0 });
+        Assert.Equal(new RenderStats(0, 3, 0, 0, SoundReused: true), warm.Stats with { Seconds = 0 });
         Assert.Equal(cold.Hash, warm.Hash);
         Assert.Equal(uncached.Hash, cold.Hash);
-        Assert.Equal(3, Directory.GetFiles(Path.Combine(CacheDirectory, "scenes"), "*.mp4").Length);
+        // Three scenes and the whole video's sound.
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(CacheDirectory, "scenes"), "*.mp4").Length);
     }
 
     [Fact]
@@ -162,9 +181,91 @@ public sealed class SceneCacheTests(AssetServer server) : RenderTest(server)
         await RenderToAsync(Template(), Cached(threeEntries * 11 / 10), "second", Vars("Grace"));
 
         Assert.True(Directory.GetFiles(scenes).Sum(f => new FileInfo(f).Length) <= threeEntries * 11 / 10);
-        Assert.True(Directory.GetFiles(scenes, "*.mp4").Length < 4);
+        // Three scenes and the sound were kept, a fourth scene came: at least one entry went.
+        Assert.True(Directory.GetFiles(scenes, "*.mp4").Length < 5);
         Assert.True(first.Stats.ScenesRendered == 3);
     }
+
+    [Fact]
+    public async Task A_warm_re_render_takes_the_sound_from_the_cache_and_is_byte_identical()
+    {
+        var tone = Server.Serve("/scene-cache/kept-tone.wav", TestMedia.Tone(Work, 2, frequency: 500));
+        var uncached = await RenderToAsync(Sounding(tone), Options, "uncached", Vars("Ada"));
+        var cold = await RenderToAsync(Sounding(tone), Cached(), "cold", Vars("Ada"));
+        var warm = await RenderToAsync(Sounding(tone), Cached(), "warm", Vars("Ada"));
+
+        Assert.False(cold.Stats.SoundReused);
+        Assert.True(EncodedSound("cold"));
+        Assert.True(warm.Stats.SoundReused);
+        Assert.False(EncodedSound("warm"));
+        Assert.False(File.Exists(Path.Combine(Work, "warm", "loudness-graph.txt")), "the loudness was measured again");
+        Assert.Equal(uncached.Hash, cold.Hash);
+        // Byte-identical to a render without the cache: the kept sound is the normalised one.
+        Assert.Equal(cold.Hash, warm.Hash);
+    }
+
+    [Fact]
+    public async Task A_changed_text_keeps_the_sound()
+    {
+        var tone = Server.Serve("/scene-cache/text-tone.wav", TestMedia.Tone(Work, 2, frequency: 500));
+        await RenderToAsync(Sounding(tone), Cached(), "ada", Vars("Ada"));
+        var grace = await RenderToAsync(Sounding(tone), Cached(), "grace", Vars("Grace"));
+        var graceCold = await RenderToAsync(Sounding(tone), Options, "grace-cold", Vars("Grace"));
+
+        Assert.Equal((1, 2, true), (grace.Stats.ScenesRendered, grace.Stats.ScenesReused, grace.Stats.SoundReused));
+        Assert.False(EncodedSound("grace"));
+        Assert.Equal(graceCold.Hash, grace.Hash);
+    }
+
+    [Fact]
+    public async Task A_changed_sound_behind_the_same_url_is_encoded_again()
+    {
+        const string path = "/scene-cache/changing-tone.wav";
+        var url = Server.Serve(path, TestMedia.Tone(Work, 2, frequency: 500));
+        var low = await RenderToAsync(Sounding(url), Cached(), "low", Vars("Ada"));
+        Server.Serve(path, TestMedia.Tone(Work, 2, frequency: 2000));
+        var high = await RenderToAsync(Sounding(url), Cached(), "high", Vars("Ada"));
+        var highCold = await RenderToAsync(Sounding(url), Options, "high-cold", Vars("Ada"));
+
+        // The scene's key names its tracks' bytes too, so the first scene is encoded again with the sound.
+        Assert.Equal((1, 2, false), (high.Stats.ScenesRendered, high.Stats.ScenesReused, high.Stats.SoundReused));
+        Assert.True(EncodedSound("high"));
+        Assert.Equal(highCold.Hash, high.Hash);
+        // The new tone is what plays: four times as many zero crossings in the first scene.
+        Assert.InRange(ZeroCrossings(Pcm(high.Path)) / (double)ZeroCrossings(Pcm(low.Path)), 3.5, 4.5);
+    }
+
+    [Fact]
+    public async Task A_warm_video_gets_the_cold_one_s_thumbnail_without_decoding_it_again()
+    {
+        // The poster is the frame 1 s in, inside a first scene of 2 s.
+        VideoCreative Long()
+        {
+            var creative = Template();
+            creative.Scenes![0].Duration = 2000;
+            return creative;
+        }
+        var uncached = await RenderResultAsync(Long(), Options, "uncached", Vars("Ada"));
+        var expected = Path.Combine(Work, "uncached.jpg");
+        Assert.Null(await new VideoRenderer(Options).ExtractThumbnailAsync(uncached.Result, expected, CancellationToken.None));
+
+        var cold = await RenderResultAsync(Long(), Cached(), "cold", Vars("Ada"));
+        Assert.Null(await new VideoRenderer(Cached()).ExtractThumbnailAsync(cold.Result, Path.Combine(Work, "cold.jpg"), CancellationToken.None));
+        // Only the second scene changes: the first, and so the poster, come from the cache.
+        var warm = await RenderResultAsync(Long(), Cached(), "warm", Vars("Grace"));
+        Assert.Equal(2, warm.Result.Stats.ScenesReused);
+        // The video is taken away first: a poster still written was not decoded from it.
+        File.Move(warm.Path, warm.Path + ".aside");
+        Assert.Null(await new VideoRenderer(Cached()).ExtractThumbnailAsync(warm.Result, Path.Combine(Work, "warm.jpg"), CancellationToken.None));
+
+        var poster = await File.ReadAllBytesAsync(expected);
+        Assert.Equal(poster, await File.ReadAllBytesAsync(Path.Combine(Work, "cold.jpg")));
+        Assert.Equal(poster, await File.ReadAllBytesAsync(Path.Combine(Work, "warm.jpg")));
+        TestMedia.AssertColour(TestMedia.Pixel(warm.Path + ".aside", 1.0, 300, 200), (255, 0, 0), because: "the poster's frame is in the red first scene");
+    }
+
+    private static int ZeroCrossings(float[] samples) =>
+        Enumerable.Range(1, Math.Min(samples.Length, 48000) - 1).Count(i => (samples[i - 1] < 0) != (samples[i] < 0));
 
     [Fact]
     public async Task Sound_runs_across_scene_joins_without_a_gap_or_a_click()

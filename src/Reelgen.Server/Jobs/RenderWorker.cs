@@ -150,7 +150,7 @@ public sealed partial class RenderWorker(
             var shareId = WorkspaceStore.NewSecretId();
             var thumbnail = Path.Combine(workDirectory, "thumbnail.jpg");
             // A video without a poster is still a video: say why, and let the page do without one.
-            if (await renderer.ExtractThumbnailAsync(output, thumbnail, result.DurationSeconds, cts.Token) is { } noThumbnail)
+            if (await renderer.ExtractThumbnailAsync(result, thumbnail, cts.Token) is { } noThumbnail)
                 LogNoThumbnail(job.Id, noThumbnail);
             var captions = result.Captions;
             var captionsFile = Path.Combine(workDirectory, "captions.vtt");

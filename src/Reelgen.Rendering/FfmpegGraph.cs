@@ -421,15 +421,15 @@ internal static partial class FfmpegGraph
     /// <summary>True-peak ceiling in dBTP.</summary>
     internal const double PeakCeiling = -1.5;
 
+    /// <summary>Whether the second pass for <paramref name="measured"/> needs the limiter (its gain would lift peaks over the ceiling).</summary>
+    internal static bool Limits(Loudness measured) =>
+        measured.Integrated > -70 && measured.TruePeak + (TargetLoudness - measured.Integrated) > PeakCeiling;
+
     /// <summary>
     /// The second pass: one linear gain to the target, so the mix, ducking included, keeps its shape; only when that
     /// gain would push peaks over the ceiling does a look-ahead limiter (delay compensated) hold them under it.
     /// Silence stays silence.
     /// </summary>
-    /// <summary>Whether the second pass for <paramref name="measured"/> needs the limiter (its gain would lift peaks over the ceiling).</summary>
-    internal static bool Limits(Loudness measured) =>
-        measured.Integrated > -70 && measured.TruePeak + (TargetLoudness - measured.Integrated) > PeakCeiling;
-
     private static string Normalise(Loudness? measured)
     {
         if (measured is not { } m || m.Integrated <= -70)

@@ -22,7 +22,9 @@ public sealed class SpeechSynthesizer(VoiceCatalog voices)
     public async Task<SpeechTimings> SpeakAsync(string text, string speakerId, string wavPath, CancellationToken cancellationToken)
     {
         var choice = voices.Find(speakerId) ?? throw new RenderException($"'{speakerId}' is not a known voice; see GET /assets/voices");
-        var (speech, phonemes) = await Task.Run(() => Speak(text, choice, cancellationToken), cancellationToken);
+        // The engines block their thread for as long as they speak (a second or so per minute of speech): on threads
+        // of their own, they never hold up the thread pool the rest of the render (downloads, drawing) runs on.
+        var (speech, phonemes) = await Task.Factory.StartNew(() => Speak(text, choice, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var samples = Normalise(speech.Samples);
         await File.WriteAllBytesAsync(wavPath, Wav(samples, speech.SampleRate), cancellationToken);
         var words = speech.Words
@@ -41,7 +43,7 @@ public sealed class SpeechSynthesizer(VoiceCatalog voices)
         var stand = voices.EspeakVoiceForLanguage(choice.Language);
         var reference = espeak is null || stand is null || ReferenceEquals(choice.Engine, espeak)
             ? null
-            : Task.Run(() => espeak.Speak(text, stand, ct), ct);
+            : Task.Factory.StartNew(() => espeak.Speak(text, stand, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var speech = choice.Engine.Speak(text, choice.Voice, ct);
         if (reference is null)
             return (speech, speech.Phonemes);

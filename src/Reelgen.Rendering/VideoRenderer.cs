@@ -89,8 +89,9 @@ public sealed partial class VideoRenderer
         // Without a scene cache every picture is drawn, so each is decoded as soon as it is fetched.
         if (_sceneCache is null)
             images.DecodeAhead();
-        // Beside the fetching and the speaking, which leave a core free most of the time.
-        var warmUp = Task.Run(() => StillPainter.WarmUp(resolved, _presenters, cancellationToken), cancellationToken);
+        // Beside the fetching and the speaking, which leave a core free most of the time; on a thread of its own, so
+        // the pool's few threads (one per core at first) stay free to start the downloads and the speech at once.
+        var warmUp = Task.Factory.StartNew(() => StillPainter.WarmUp(resolved, _presenters, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         Dictionary<(int Scene, int Track), TrackMedia> media;
         try
         {

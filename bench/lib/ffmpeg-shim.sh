@@ -18,10 +18,10 @@ for a in "$@"; do
   [[ $a == */segments.ffconcat ]] && list=$a
   prev=$a
 done
-# The encoding runs read graph.txt (the single run), segments-graph.txt or sound-graph.txt, or join the segments
-# (segments.ffconcat); the loudness measurement (loudness-graph.txt), which runs while the pictures are drawn, is
-# part of the render like any other call.
-[[ -z $list && $(basename "$graph") != @(graph|segments-graph|sound-graph).txt ]] && exec "$real" "$@"
+# The encoding runs read graph.txt (the single run), segments-graph.txt (segments-graph-2.txt... for the runs
+# encoding scenes beside it) or sound-graph.txt, or join the segments (segments.ffconcat); the loudness measurement
+# (loudness-graph.txt), which runs while the pictures are drawn, is part of the render like any other call.
+[[ -z $list && $(basename "$graph") != @(graph|segments-graph|segments-graph-+([0-9])|sound-graph).txt ]] && exec "$real" "$@"
 
 work=$(dirname "${list:-$graph}")
 if [[ -n $list || $(basename "$graph") == graph.txt ]]; then

@@ -70,6 +70,58 @@ internal sealed record BaseSegment(StillPicture Picture, long Frames);
 internal sealed record ScenePlan(int Index, long StartFrame, long Frames, IReadOnlyList<BaseSegment> Base, IReadOnlyList<SceneLayer> Layers, TransitionPlan? Transition = null)
 {
     public long EndFrame => StartFrame + Frames;
+
+    /// <summary>
+    /// For a slice of a scene (see <see cref="Slices"/>), the scene frame it starts at; null for a whole scene. A slice
+    /// keeps the scene's layers with their frames counted from the scene start, so its graph shows exactly the
+    /// frames the whole scene shows over that stretch.
+    /// </summary>
+    public long? SliceFrom { get; init; }
+
+    /// <summary>Unique among the scenes and slices of one render: names the slice's labels in a filter graph.</summary>
+    public string Tag => SliceFrom is { } from ? string.Create(CultureInfo.InvariantCulture, $"{Index}_{from}") : Index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The scene cut in time into the fewest slices of at most <paramref name="maxFrames"/> frames, of equal length,
+    /// each encoded on its own (so two can be encoded at once: one ffmpeg uses about one and a half cores, its
+    /// filter graph running on one). Only scenes of still pictures and presenters are cut, whose every layer is a
+    /// function of the scene's clock; a scene with clips, Ken Burns pictures, animations or a transition stays whole.
+    /// </summary>
+    public IReadOnlyList<ScenePlan> Slices(long maxFrames)
+    {
+        var count = maxFrames <= 0 ? 1 : (int)Math.Min(Frames / 2, (Frames + maxFrames - 1) / maxFrames);
+        if (count < 2 || Transition is not null || !Layers.All(l => l is StillLayer or PresenterLayer { Motion: null }))
+            return [this];
+        var slices = new List<ScenePlan>(count);
+        for (var k = 0; k < count; k++)
+        {
+            var (from, to) = (Frames * k / count, Frames * (k + 1) / count);
+            slices.Add(this with
+            {
+                StartFrame = StartFrame + from,
+                Frames = to - from,
+                Base = CutBase(from, to),
+                Layers = Layers.Where(l => l.FromFrame < to && l.ToFrame > from).ToList(),
+                SliceFrom = from,
+            });
+        }
+        return slices;
+    }
+
+    /// <summary>The base pictures that show from scene frame <paramref name="from"/> to <paramref name="to"/>.</summary>
+    private List<BaseSegment> CutBase(long from, long to)
+    {
+        var cut = new List<BaseSegment>();
+        long at = 0;
+        foreach (var b in Base)
+        {
+            var (start, end) = (Math.Max(at, from), Math.Min(at + b.Frames, to));
+            if (end > start)
+                cut.Add(b with { Frames = end - start });
+            at += b.Frames;
+        }
+        return cut;
+    }
 }
 
 /// <summary>A transition into the next scene (the API's name for it) and how many frames the two scenes share.</summary>

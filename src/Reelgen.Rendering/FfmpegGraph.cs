@@ -241,15 +241,17 @@ internal static partial class FfmpegGraph
         var current = baseLabels[0];
         if (baseLabels.Count > 1)
         {
-            current = $"base{scene.Index}";
+            current = $"base{scene.Tag}";
             graph.Append(string.Concat(baseLabels.Select(l => $"[{l}]"))).Append(CultureInfo.InvariantCulture, $"concat=n={baseLabels.Count}:v=1:a=0[{current}];\n");
         }
 
+        // A slice's clock starts at its first frame; its layers' frames count from the scene start.
+        var offset = scene.SliceFrom ?? 0;
         var layerNumber = 0;
         foreach (var layer in scene.Layers)
         {
-            var enable = $"between(t\\,{Sec((layer.FromFrame - 0.5) / fps)}\\,{Sec((layer.ToFrame - 0.5) / fps)})";
-            var next = $"s{scene.Index}l{layerNumber++}";
+            var enable = $"between(t\\,{Sec((layer.FromFrame - offset - 0.5) / fps)}\\,{Sec((layer.ToFrame - offset - 0.5) / fps)})";
+            var next = $"s{scene.Tag}l{layerNumber++}";
             if (layer is StillLayer still)
             {
                 var i = inputs.Add(picturePath(still.Picture.Name));
@@ -273,10 +275,12 @@ internal static partial class FfmpegGraph
                 var sprites = presenters![(presenter.Track.SceneIndex, presenter.Track.TrackIndex)];
                 // The head: one decoded picture per change of pose (a few a second), held by overlay in between
                 // and moved by the sway expressions on every frame.
+                // In a slice that starts after the presenter, the poses before the slice get times before its first
+                // frame, and overlay starts on the pose current at that frame.
                 var head = inputs.AddList(sprites.ListPath);
-                var start = presenter.FromFrame / (double)fps;
+                var start = (presenter.FromFrame - offset) / (double)fps;
                 var (swayX, swayY) = sprites.Sway.Expressions(start);
-                graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS+{Sec(start)}/TB[h{head}];\n");
+                graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS{SignedSec(start)}/TB[h{head}];\n");
                 graph.Append(CultureInfo.InvariantCulture,
                     $"[{withBody}][h{head}]overlay=x='{sprites.X}+{swayX}':y='{sprites.Y}+{swayY}':eof_action=repeat:eval=frame:enable='{enable}'[{next}];\n");
             }
@@ -640,4 +644,7 @@ internal static partial class FfmpegGraph
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     internal static string Sec(double seconds) => Math.Max(0, seconds).ToString("0.######", CultureInfo.InvariantCulture);
+
+    /// <summary>Seconds with their sign, to be added in an expression: <c>+1.5</c>, <c>-30</c>, <c>+0</c>.</summary>
+    internal static string SignedSec(double seconds) => (seconds < 0 ? "-" : "+") + Math.Abs(seconds).ToString("0.######", CultureInfo.InvariantCulture);
 }

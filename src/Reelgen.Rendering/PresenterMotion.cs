@@ -17,8 +17,9 @@ public readonly record struct HeadSway(double AmplitudeX, double PeriodX, double
     public (string X, string Y) Expressions(double startSeconds) =>
         (Expression(AmplitudeX, PeriodX, PhaseX, startSeconds), Expression(AmplitudeY, PeriodY, PhaseY, startSeconds));
 
+    /// <remarks>A slice of a scene that starts after the layer's start has its clock behind the layer's: a negative start.</remarks>
     private static string Expression(double amplitude, double period, double phase, double start) => string.Create(CultureInfo.InvariantCulture,
-        $"{amplitude:0.###}*sin(2*PI*(t-{start:0.######})/{period:0.###}+{phase:0.####})");
+        $"{amplitude:0.###}*sin(2*PI*(t{(start < 0 ? "+" : "-")}{Math.Abs(start):0.######})/{period:0.###}+{phase:0.####})");
 }
 
 /// <summary>

@@ -95,6 +95,20 @@ public sealed class RenderOptions
     [Range(0, 20)]
     public int MaxRedirects { get; set; } = 5;
 
+    /// <summary>
+    /// Scenes of still pictures and presenters longer than this are encoded in slices of at most this many seconds,
+    /// each its own segment (a keyframe at its start), so <see cref="ParallelEncodes"/> can share a long scene.
+    /// </summary>
+    [Range(1, 3600)]
+    public double SliceSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// ffmpeg runs encoding one video's scenes at once. One run keeps about one and a half cores busy (its filter
+    /// graph works on one), so two use a two-core machine fully; 1 encodes every scene in one run.
+    /// </summary>
+    [Range(1, 16)]
+    public int ParallelEncodes { get; set; } = 2;
+
     /// <summary>Downloads running at once.</summary>
     [Range(1, 64)]
     public int ParallelDownloads { get; set; } = 4;

@@ -53,6 +53,8 @@ internal sealed class SceneCache(string directory, long maxBytes)
         Line($"{Format}|{RendererVersion}|{ffmpeg}");
         Line($"{plan.Width}x{plan.Height}@{plan.Fps}|libx264|{options.Preset}|crf {options.Crf}|yuv420p");
         Line($"scene {scene.Index}|{scene.Frames} frames|{timed.BackgroundColor}");
+        if (scene.SliceFrom is { } from)
+            Line($"slice from frame {from}");
         foreach (var b in scene.Base)
             Line($"base {b.Frames}|{Tracks(b.Picture)}");
         foreach (var layer in scene.Layers)

@@ -146,8 +146,8 @@ public sealed partial class VideoRenderer
         return new RenderResult(outputPath, Math.Round(plan.Seconds, 3), new FileInfo(outputPath).Length, timeline.Width, timeline.Height, captions)
         {
             Stats = new RenderStats(rendered, reused, speechReused.Value, Math.Round(stopwatch.Elapsed.TotalSeconds, 3), work.SoundKept),
-            // The poster is the frame 1 s in: when that lies well inside the first scene, it is kept beside that scene.
-            PosterScene = firstScene is not null && plan.Seconds > 1.6 && plan.Scenes[0].Frames > 1.5 * plan.Fps ? firstScene : null,
+            // The poster is the frame 1 s in: when that lies well inside the first segment, it is kept beside it.
+            PosterScene = firstScene is not null && plan.Seconds > 1.6 ? firstScene : null,
         };
     }
 
@@ -205,23 +205,28 @@ public sealed partial class VideoRenderer
     }
 
     /// <summary>
-    /// Scene by scene: each scene's picture is its own segment, taken from the scene cache when it was encoded
-    /// before, otherwise drawn and encoded (all missing scenes in one ffmpeg run) and kept in the cache; then the
-    /// segments are joined without re-encoding, and the sound of the whole video is mixed, normalised and encoded
-    /// in that same last run.
+    /// Scene by scene: each scene's picture is its own segment (a long scene of stills and presenters a few, see
+    /// <see cref="ScenePlan.Slices"/>), taken from the scene cache when it was encoded before, otherwise drawn and
+    /// encoded and kept in the cache; the missing segments are shared among <see cref="RenderOptions.ParallelEncodes"/>
+    /// ffmpeg runs at once. Then the segments are joined without re-encoding to the sound of the whole video, mixed,
+    /// normalised and encoded on its own beside them.
     /// </summary>
-    /// Returns the scene cache's key of the first scene, beside which its poster is kept.
+    /// Returns the scene cache's key of the first segment when the poster (the frame 1 s in) lies well inside it.
     private async Task<(int Rendered, int Reused, string? FirstScene)> RenderScenesAsync(RenderWork work, Timeline timeline)
     {
         var (plan, ct) = (work.Plan, work.Token);
-        string SegmentPath(int scene) => Path.Combine(work.Directory, string.Create(CultureInfo.InvariantCulture, $"scene-{scene:D3}.mp4"));
+        var segments = plan.Scenes.SelectMany(s => s.Slices((long)Math.Round(_options.SliceSeconds * plan.Fps))).ToList();
+        string SegmentPath(ScenePlan s) => Path.Combine(work.Directory, s.SliceFrom is { } from
+            ? string.Create(CultureInfo.InvariantCulture, $"scene-{s.Index:D3}-{from:D6}.mp4")
+            : string.Create(CultureInfo.InvariantCulture, $"scene-{s.Index:D3}.mp4"));
         var keys = _sceneCache is null
             ? null
-            : plan.Scenes.Select(s => SceneCache.Key(_ffmpegIdentity.Value, _options, plan, s, timeline.Scenes[s.Index], work.Media, _presenters)).ToList();
-        var missing = plan.Scenes.Where((s, k) => keys is null || !_sceneCache!.TryGet(keys[k], SegmentPath(s.Index))).ToList();
+            : segments.Select(s => SceneCache.Key(_ffmpegIdentity.Value, _options, plan, s, timeline.Scenes[s.Index], work.Media, _presenters)).ToList();
+        var missing = Enumerable.Range(0, segments.Count).Where(k => keys is null || !_sceneCache!.TryGet(keys[k], SegmentPath(segments[k]))).ToList();
+        var drawn = missing.Select(k => segments[k].Index).Distinct().ToList();
 
-        // The sound is encoded on its own beside the pictures (one core each, most of the time), so the join only
-        // copies; it is started as soon as its loudness is known.
+        // The sound is encoded on its own beside the pictures, so the join only copies; it is started as soon as its
+        // loudness is known.
         var soundPath = Path.Combine(work.Directory, SoundFile);
         using var soundStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sound = work.SoundKept ? Task.CompletedTask : EncodeSoundAsync(work, soundPath, missing.Count == 0 ? Stage(work, 0, 0.95) : null, soundStop.Token);
@@ -230,23 +235,18 @@ public sealed partial class VideoRenderer
         {
             if (missing.Count > 0)
             {
-                var part = plan with { Scenes = missing };
-                var sprites = await DrawAsync(work, part);
-                if (missing.Count == plan.Scenes.Count)
+                var sprites = await DrawAsync(work, plan with { Scenes = drawn.Select(i => plan.Scenes[i]).ToList() });
+                if (missing.Count == segments.Count)
                 {
                     // The same video as one ffmpeg run, kept beside the segments' command for comparison by hand (and
                     // by the render benchmark, whose baseline it is); only when every scene was drawn for this render.
                     keepWhole = KeepWholeCommandAsync(work, sprites);
                 }
-                var scriptPath = Path.Combine(work.Directory, "segments-graph.txt");
-                var segments = FfmpegGraph.BuildSegments(plan, missing.Select(s => (s, SegmentPath(s.Index))).ToList(), work.PicturePath, work.Media, scriptPath, _options, sprites);
-                await KeepCommandAsync(segments, scriptPath, "segments-args.txt", ct);
-                var seconds = missing.Sum(s => s.Frames) / (double)plan.Fps;
-                await FfmpegRunner.RunAsync(_options.FfmpegPath, segments.Arguments, seconds, Stage(work, 0, 0.95), ct, _time);
+                await EncodeSegmentsAsync(work, missing.Select(k => (segments[k], SegmentPath(segments[k]))).ToList(), sprites);
                 if (keys is not null)
                 {
-                    foreach (var scene in missing)
-                        KeepScene(keys[scene.Index], SegmentPath(scene.Index));
+                    foreach (var k in missing)
+                        KeepScene(keys[k], SegmentPath(segments[k]));
                 }
             }
         }
@@ -264,11 +264,70 @@ public sealed partial class VideoRenderer
 
         // The list names only the segments beside it, in order.
         var listPath = Path.Combine(work.Directory, "segments.ffconcat");
-        await File.WriteAllTextAsync(listPath, "ffconcat version 1.0\n" + string.Concat(plan.Scenes.Select(s => $"file {Path.GetFileName(SegmentPath(s.Index))}\n")), ct);
+        await File.WriteAllTextAsync(listPath, "ffconcat version 1.0\n" + string.Concat(segments.Select(s => $"file {Path.GetFileName(SegmentPath(s))}\n")), ct);
         var join = FfmpegGraph.BuildJoin(plan, listPath, soundPath, work.OutputPath);
         await File.WriteAllLinesAsync(Path.Combine(work.Directory, "join-args.txt"), join.Arguments, ct);
         await FfmpegRunner.RunAsync(_options.FfmpegPath, join.Arguments, plan.Seconds, Stage(work, missing.Count > 0 ? 0.95 : 0, 1), ct, _time);
-        return (missing.Count, plan.Scenes.Count - missing.Count, keys?[0]);
+        var poster = keys is not null && segments[0].Frames > 1.5 * plan.Fps ? keys[0] : null;
+        return (drawn.Count, plan.Scenes.Count - drawn.Count, poster);
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="segments"/> in up to <see cref="RenderOptions.ParallelEncodes"/> ffmpeg runs at once,
+    /// sharing their frames out evenly (a segment's bytes do not depend on the run it is encoded in). The first run to
+    /// fail stops the others; its error is the one told.
+    /// </summary>
+    private async Task EncodeSegmentsAsync(RenderWork work, List<(ScenePlan Scene, string Path)> segments, Dictionary<(int Scene, int Track), PresenterSprites> sprites)
+    {
+        var runs = Enumerable.Range(0, Math.Min(_options.ParallelEncodes, segments.Count)).Select(_ => new List<(ScenePlan Scene, string Path)>()).ToList();
+        foreach (var segment in segments.OrderByDescending(s => s.Scene.Frames).ThenBy(s => s.Scene.StartFrame))
+            runs.MinBy(r => r.Sum(s => s.Scene.Frames))!.Add(segment);
+        foreach (var run in runs)
+            run.Sort((a, b) => a.Scene.StartFrame.CompareTo(b.Scene.StartFrame));
+        var total = segments.Sum(s => s.Scene.Frames);
+        var progress = Stage(work, 0, 0.95) is { } stage ? new SharedProgress(stage, runs.Select(r => r.Sum(s => s.Scene.Frames) / (double)total).ToArray()) : null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(work.Token);
+        var tasks = runs.Select(async (run, n) =>
+        {
+            var suffix = n == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"-{n + 1}");
+            var scriptPath = Path.Combine(work.Directory, $"segments-graph{suffix}.txt");
+            var invocation = FfmpegGraph.BuildSegments(work.Plan, run, work.PicturePath, work.Media, scriptPath, _options, sprites);
+            await KeepCommandAsync(invocation, scriptPath, $"segments-args{suffix}.txt", stop.Token);
+            var seconds = run.Sum(s => s.Scene.Frames) / (double)work.Plan.Fps;
+            try
+            {
+                await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, seconds, progress?.Part(n), stop.Token, _time);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }).ToList();
+        // A run stopped because another failed ends cancelled, so what is thrown is the failure.
+        await Task.WhenAll(tasks);
+    }
+
+    /// <summary>Progress of runs going at once, each weighted by its share of the work, as one.</summary>
+    private sealed class SharedProgress(IProgress<RenderProgress> inner, double[] weights)
+    {
+        private readonly double[] _fractions = new double[weights.Length];
+
+        public IProgress<RenderProgress> Part(int n) => new InlineProgress(value =>
+        {
+            double sum;
+            lock (_fractions)
+            {
+                _fractions[n] = value.Fraction;
+                sum = _fractions.Select((f, i) => f * weights[i]).Sum();
+            }
+            inner.Report(value with { Fraction = sum });
+        });
+
+        private sealed class InlineProgress(Action<RenderProgress> report) : IProgress<RenderProgress>
+        {
+            public void Report(RenderProgress value) => report(value);
+        }
     }
 
     /// <summary>Mixes, normalises and encodes the whole video's sound into <paramref name="soundPath"/>.</summary>

@@ -301,6 +301,42 @@ public sealed class SceneCacheTests(AssetServer server) : RenderTest(server)
         }
     }
 
+    [Fact]
+    public async Task A_long_scene_encoded_in_slices_at_once_shows_the_same_frames_as_in_one_piece()
+    {
+        // A speaking presenter over a picture, and a title that comes in between two slice starts: a slice starting
+        // after the presenter must pick up its pose and sway where the scene is; the title must come in on its frame.
+        var creative = Creative(320, 240, Scene(3000,
+            Track.ImageTrack(Server.Serve("/slice-bg.png", TestMedia.Png(320, 240, new SKColor(40, 80, 160)), "image/png")),
+            Track.ActorTrack("karen", "One, two, three, four, five. Are you still here?", position: new Position(170, 40), size: new Size(140, 190)),
+            new Track { Type = TrackTypes.Text, Text = "Title", Position = new Position(10, 10), Size = new Size(150, 50), StartTimeGap = 1300 }));
+        // Lossless, so equal frames are equal bytes once decoded.
+        RenderOptions Lossless(double sliceSeconds) => new() { AllowPrivateAddresses = true, Preset = "ultrafast", Crf = 0, SliceSeconds = sliceSeconds };
+
+        var whole = await RenderResultAsync(creative, Lossless(100), "whole");
+        var sliced = await RenderResultAsync(creative, Lossless(1), "sliced");
+
+        Assert.False(File.Exists(Path.Combine(Work, "whole", "segments-args-2.txt")), "one scene, one run");
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(Work, "sliced"), "scene-000-*.mp4").Length);
+        Assert.True(File.Exists(Path.Combine(Work, "sliced", "segments-args-2.txt")), "the slices were shared between two runs");
+        Assert.Equal(TestMedia.Probe(whole.Path, "stream=nb_frames", "v"), TestMedia.Probe(sliced.Path, "stream=nb_frames", "v"));
+        var expected = FrameHashes(whole.Path);
+        var actual = FrameHashes(sliced.Path);
+        Assert.Equal(75, expected.Count);
+        var differing = Enumerable.Range(0, expected.Count).Where(i => expected[i] != actual[i]).ToList();
+        Assert.True(differing.Count == 0, $"frames {string.Join(", ", differing)} differ");
+        // And the slices are not all one picture: the title is there at the end, not at the start.
+        Assert.NotEqual(expected[0], expected[^1]);
+    }
+
+    /// <summary>The MD5 of each decoded video frame.</summary>
+    private static List<string> FrameHashes(string video) =>
+        TestMedia.Run("ffmpeg", ["-v", "error", "-i", video, "-an", "-f", "framemd5", "-"])
+            .Split('\n')
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split(',')[^1].Trim())
+            .ToList();
+
     /// <summary>The first channel of the file's sound as 48 kHz float samples.</summary>
     private static float[] Pcm(string video)
     {

@@ -100,7 +100,7 @@ public sealed class RenderOptions
     /// each its own segment (a keyframe at its start), so <see cref="ParallelEncodes"/> can share a long scene.
     /// </summary>
     [Range(1, 3600)]
-    public double SliceSeconds { get; set; } = 15;
+    public double SliceSeconds { get; set; } = 30;
 
     /// <summary>
     /// ffmpeg runs encoding one video's scenes at once. One run keeps about one and a half cores busy (its filter

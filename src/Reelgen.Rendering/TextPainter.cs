@@ -97,11 +97,13 @@ internal sealed class TextPainter : IDisposable
             if (baseline + metrics.Ascent > box.Bottom)
                 break;
             var (pieces, width) = Layout(lines[i].Text, primary, size, weight, lines[i].RightToLeft);
+            // Without an alignment a line starts where its paragraph reads from: the right for Hebrew or Arabic.
             var x = style?.Align switch
             {
                 "center" => inner.Left + ((inner.Width - width) / 2),
                 "right" => inner.Right - width,
-                _ => inner.Left,
+                "left" => inner.Left,
+                _ => lines[i].RightToLeft ? inner.Right - width : inner.Left,
             };
             var typed = TypedLength(lines[i].Text, ref remaining);
             foreach (var piece in pieces)

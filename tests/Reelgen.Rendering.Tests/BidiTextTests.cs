@@ -13,13 +13,14 @@ public sealed class BidiTextTests
     private const int Width = 640;
     private const int Height = 100;
 
-    private static readonly TextStyle Left = new() { FontSize = 56 };
+    private static readonly TextStyle Unaligned = new() { FontSize = 56 };
+    private static readonly TextStyle Left = new() { FontSize = 56, Align = "left" };
     private static readonly TextStyle Right = new() { FontSize = 56, Align = "right" };
 
     [Fact]
     public void Hebrew_after_Latin_stands_right_of_it_with_alef_rightmost()
     {
-        var letters = Letters(Draw("abc אבג", Left));
+        var letters = Letters(Draw("abc אבג", Unaligned));
 
         Assert.Equal(6, letters.Count);
         Assert.Equal(["a", "b", "c"], letters.Take(3).Select(l => Name(l, ["a", "b", "c"])));
@@ -89,9 +90,17 @@ public sealed class BidiTextTests
     }
 
     [Fact]
+    public void Without_an_alignment_a_right_to_left_paragraph_stands_at_the_right_and_a_left_to_right_one_at_the_left()
+    {
+        Assert.True(Columns(Draw("שלום world", Unaligned)).Max() > Width - 10, "the Hebrew paragraph ends at the box's right edge");
+        Assert.True(Columns(Draw("world שלום", Unaligned)).Min() < 10, "the Latin paragraph starts at the box's left edge");
+        Assert.True(Columns(Draw("שלום world", Left)).Min() < 10, "a given left alignment holds");
+    }
+
+    [Fact]
     public void A_right_to_left_mark_makes_a_Latin_paragraph_right_to_left_and_is_not_drawn()
     {
-        var letters = Letters(Draw("\u200Fabc!", Left));
+        var letters = Letters(Draw("\u200Fabc!", Unaligned));
 
         Assert.Equal(["!", "a", "b", "c"], letters.Select(l => Name(l, ["!", "a", "b", "c"])));
     }
@@ -99,8 +108,8 @@ public sealed class BidiTextTests
     [Fact]
     public void A_typewriter_reveals_Arabic_from_the_right_in_its_joined_forms()
     {
-        var whole = Draw("مرحبا", Left);
-        var typed = Draw("مرحبا", Left, characters: 2);
+        var whole = Draw("مرحبا", Unaligned);
+        var typed = Draw("مرحبا", Unaligned, characters: 2);
 
         var extra = 0;
         var shown = 0;

@@ -18,6 +18,16 @@ internal sealed class DecodedImages : IAsyncDisposable
     private bool _decodingAhead;
     private bool _disposed;
 
+    /// <summary>Whether pictures are decoded as they are fetched: some script is being spoken, or there is no scene cache.</summary>
+    public bool DecodingAhead
+    {
+        get
+        {
+            lock (_lock)
+                return _decodingAhead;
+        }
+    }
+
     /// <summary>The picture at <paramref name="path"/>, decoded now or before; a picture that cannot be decoded fails each time it is asked for.</summary>
     public SKImage Get(string path) => _images.GetOrAdd(path, p => new Lazy<SKImage>(() => Decode(p))).Value;
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Reelgen.Creative;
 using SkiaSharp;
 
@@ -45,6 +47,22 @@ internal sealed class StillPainter(IReadOnlyDictionary<(int Scene, int Track), T
         using var pixmap = image.PeekPixels();
         using var png = new MemoryStream();
         pixmap.Encode(png, new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, 1));
+    }
+
+    /// <summary>
+    /// What a picture shows, whatever its name and times: its box, background and typewriter cells, and for each
+    /// track (the same resolved track of the same render) its place and box. Two pictures with the same key draw
+    /// the same pixels.
+    /// </summary>
+    public static string ContentKey(StillPicture picture)
+    {
+        var key = new StringBuilder();
+        key.Append(CultureInfo.InvariantCulture, $"{picture.X},{picture.Y},{picture.Width}x{picture.Height}|{picture.Background}|");
+        if (picture.Reveal is { } reveal)
+            key.Append(CultureInfo.InvariantCulture, $"{reveal.CellHeight}:{string.Join(',', reveal.Counts)}|");
+        foreach (var t in picture.Tracks)
+            key.Append(CultureInfo.InvariantCulture, $"{t.SceneIndex}.{t.TrackIndex}@{t.X},{t.Y},{t.Width}x{t.Height};");
+        return key.ToString();
     }
 
     public void Paint(StillPicture picture, string pngPath)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
@@ -95,14 +96,19 @@ public sealed partial class VideoRenderer
         // the pool's few threads (one per core at first) stay free to start the downloads and the speech at once.
         var warmUp = Task.Factory.StartNew(() => StillPainter.WarmUp(resolved, _presenters, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         Dictionary<(int Scene, int Track), TrackMedia> media;
+        var fetched = new TaskCompletionSource<Dictionary<(int Scene, int Track), TrackMedia>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var prepared = PrepareMediaAsync(resolved, workDirectory, images, speechReused, fetched, progress, cancellationToken);
+        var drawnEarly = DrawWhileSpeakingAsync(resolved, fetched.Task, prepared, images, workDirectory, cancellationToken);
         try
         {
-            media = await PrepareMediaAsync(resolved, workDirectory, images, speechReused, progress, cancellationToken);
+            media = await prepared;
         }
         finally
         {
             await WarmedUpAsync(warmUp);
+            await WarmedUpAsync(drawnEarly);
         }
+
         var timeline = TimelinePlanner.Plan(resolved, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null);
         // The request showed only the explicit durations; with speech and clips measured, the whole length is known.
         if (timeline.DurationMs > _options.Limits.MaxVideoSeconds * 1000.0)
@@ -127,7 +133,7 @@ public sealed partial class VideoRenderer
         var soundKey = _sceneCache is null || whole ? null : SceneCache.SoundKey(_ffmpegIdentity.Value, _options, plan, media);
         var keptSound = soundKey is null ? null : _sceneCache!.TryGetSound(soundKey, Path.Combine(workDirectory, SoundFile));
         var loudness = keptSound is not null ? Task.FromResult(keptSound.Loudness) : MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
-        var work = new RenderWork(plan, media, images, workDirectory, outputPath, loudness, progress, cancellationToken) { SoundKey = soundKey, SoundKept = keptSound is not null };
+        var work = new RenderWork(plan, media, images, workDirectory, outputPath, loudness, progress, cancellationToken) { SoundKey = soundKey, SoundKept = keptSound is not null, Early = drawnEarly.IsCompletedSuccessfully ? drawnEarly.Result : new(StringComparer.Ordinal) };
         int rendered, reused;
         string? firstScene;
         try
@@ -154,8 +160,8 @@ public sealed partial class VideoRenderer
     }
 
     /// <summary>
-    /// Waits for the warm-up to end, so no drawing runs on behind the render; a failure in it is not this render's
-    /// failure (the real drawing meets the same problem and names the track).
+    /// Waits for the warm-up (or the drawing while speaking) to end, so no drawing runs on behind the render; a
+    /// failure in it is not this render's failure (the real drawing meets the same problem and names the track).
     /// </summary>
     private static async Task WarmedUpAsync(Task warmUp)
     {
@@ -184,6 +190,9 @@ public sealed partial class VideoRenderer
 
         /// <summary>The sound was copied from the scene cache: sound.mp4 is in place and the loudness known.</summary>
         public bool SoundKept { get; init; }
+
+        /// <summary>Pictures drawn while the scripts were spoken, by content key; each is taken once.</summary>
+        public ConcurrentDictionary<string, string> Early { get; init; } = new(StringComparer.Ordinal);
 
         public string PicturePath(string name) => Path.Combine(Directory, name + ".png");
     }
@@ -359,7 +368,10 @@ public sealed partial class VideoRenderer
             var painted = 0;
             await Parallel.ForEachAsync(pictures, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = work.Token }, (picture, _) =>
             {
-                painter.Paint(picture, work.PicturePath(picture.Name));
+                if (work.Early.TryRemove(StillPainter.ContentKey(picture), out var early))
+                    File.Move(early, work.PicturePath(picture.Name), overwrite: true);
+                else
+                    painter.Paint(picture, work.PicturePath(picture.Name));
                 var done = Interlocked.Increment(ref painted);
                 work.Progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0.8 + (0.2 * done / pictures.Count)));
                 return ValueTask.CompletedTask;
@@ -461,9 +473,77 @@ public sealed partial class VideoRenderer
         return measured;
     }
 
+    /// <summary>
+    /// The still pictures of the scenes with a presenter, drawn while the scripts are spoken, on the core speech
+    /// leaves free: the video is planned with what is known once everything else is fetched (where a scene's length
+    /// is given, a presenter's pictures span it whatever its speech's length), and the drawing after the speech takes
+    /// each picture whose content is the same (<see cref="StillPainter.ContentKey"/>) instead of painting it. Only
+    /// when some script is spoken now (so its scenes are drawn: none is in the scene cache); nothing when the speech
+    /// ends first or the plan cannot be made yet. Returns the pictures drawn, by content key.
+    /// </summary>
+    private async Task<ConcurrentDictionary<string, string>> DrawWhileSpeakingAsync(
+        VideoCreative creative,
+        Task<Dictionary<(int Scene, int Track), TrackMedia>> fetched,
+        Task speech,
+        DecodedImages images,
+        string workDirectory,
+        CancellationToken ct)
+    {
+        var early = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<(int Scene, int Track), TrackMedia> media;
+        try
+        {
+            media = await fetched;
+        }
+        catch (OperationCanceledException)
+        {
+            return early;
+        }
+        if (speech.IsCompleted || !images.DecodingAhead)
+            return early;
+        await Task.Yield();
+        CompositionPlan plan;
+        try
+        {
+            plan = CompositionPlanner.Plan(TimelinePlanner.Plan(creative, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // What cannot be planned without the speech is planned, and drawn, after it.
+            return early;
+        }
+        var pictures = plan.Scenes.Where(s => s.Layers.OfType<PresenterLayer>().Any())
+            .SelectMany(s => (plan with { Scenes = [s] }).Pictures)
+            .DistinctBy(StillPainter.ContentKey)
+            .ToList();
+        using var painter = new StillPainter(media, _presenters, plan.Width, images);
+        foreach (var picture in pictures)
+        {
+            if (speech.IsCompleted || ct.IsCancellationRequested)
+                break;
+            var path = Path.Combine(workDirectory, string.Create(CultureInfo.InvariantCulture, $"early-{early.Count:D3}.png"));
+            try
+            {
+                painter.Paint(picture, path);
+                early[StillPainter.ContentKey(picture)] = path;
+            }
+            catch (RenderException)
+            {
+                // Painted again where it is needed, which names the track.
+            }
+        }
+        return early;
+    }
+
     /// <summary>Fetches every asset and speaks every script, a few at a time; returns the local media by (scene, track).</summary>
     private async Task<Dictionary<(int Scene, int Track), TrackMedia>> PrepareMediaAsync(
-        VideoCreative creative, string workDirectory, DecodedImages images, StrongBox<int> speechReused, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
+        VideoCreative creative,
+        string workDirectory,
+        DecodedImages images,
+        StrongBox<int> speechReused,
+        TaskCompletionSource<Dictionary<(int Scene, int Track), TrackMedia>> fetched,
+        IProgress<RenderProgress>? progress,
+        CancellationToken cancellationToken)
     {
         using var handler = SafeHttp.CreateHandler(_options.AllowPrivateAddresses, _options.AssetConnectTimeout);
         using var client = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
@@ -472,6 +552,7 @@ public sealed partial class VideoRenderer
         using var speakers = new SemaphoreSlim(2);
         var media = new Dictionary<(int, int), TrackMedia>();
         var work = new List<Task>();
+        var fetches = new List<Task>();
         var done = 0;
         var scenes = creative.Scenes ?? [];
         for (var s = 0; s < scenes.Count; s++)
@@ -492,7 +573,7 @@ public sealed partial class VideoRenderer
                 };
                 if (job is null)
                     continue;
-                work.Add(Task.Run(async () =>
+                var task = Task.Run(async () =>
                 {
                     var result = await job();
                     lock (media)
@@ -501,9 +582,29 @@ public sealed partial class VideoRenderer
                         done++;
                         progress?.Report(new RenderProgress(RenderStage.Preprocessing, 0.8 * done / work.Count));
                     }
-                }, cancellationToken));
+                }, cancellationToken);
+                work.Add(task);
+                if (track.Type != TrackTypes.Actor)
+                    fetches.Add(task);
             }
         }
+        // What the pictures need is there once everything but the speech is: they can be drawn while it is spoken.
+        _ = Task.WhenAll(fetches).ContinueWith(
+            t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    lock (media)
+                        fetched.TrySetResult(new Dictionary<(int Scene, int Track), TrackMedia>(media));
+                }
+                else
+                {
+                    fetched.TrySetCanceled(CancellationToken.None);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         try
         {
             await Task.WhenAll(work);

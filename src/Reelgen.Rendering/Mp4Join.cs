@@ -35,6 +35,8 @@ internal static class Mp4Join
                 return $"{Path.GetFileName(path)}: does not start on a keyframe";
             if (track.HasGroups)
                 return $"{Path.GetFileName(path)}: has sample groups";
+            if (track.Samples.Length == 0 || FirstShown(track) != track.MediaTime)
+                return $"{Path.GetFileName(path)}: its edit does not start at its first frame";
             if (parts.Count > 0 && (track.Timescale != parts[0].Timescale || !track.EntryWithoutBitrate.AsSpan().SequenceEqual(parts[0].EntryWithoutBitrate)))
                 return $"{Path.GetFileName(path)}: encoded unlike the first segment";
             parts.Add(track);
@@ -244,6 +246,18 @@ internal static class Mp4Join
             dts += s.Duration;
         }
         return end - track.MediaTime;
+    }
+
+    /// <summary>When a track's first frame shows, in its media ticks: the earliest decode time plus composition offset.</summary>
+    private static long FirstShown(Track track)
+    {
+        long dts = 0, first = long.MaxValue;
+        foreach (var s in track.Samples)
+        {
+            first = Math.Min(first, dts + s.CompositionOffset);
+            dts += s.Duration;
+        }
+        return first;
     }
 
     /// <summary>Ticks of a track's timescale in the movie's, rounded up: an edit never ends before its last sample.</summary>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the system packages Reelgen needs (ffmpeg, espeak-ng, fonts for every script, woff2 to read WOFF2 fonts), and with --test those its tests need too
+# Installs the system packages Reelgen needs (ffmpeg, espeak-ng, fonts for every script, woff2 to read WOFF2 fonts, ICU), and with --test those its tests need too
 # (PostgreSQL, Chromium). Debian/Ubuntu only; elsewhere it says what is missing.
 # Then RHVoice (librhvoice5, rhvoice-english), the better English voices: on Debian they are in the non-free
 # component, which this script enables in the APT sources when it is off, saying so. Reelgen uses only RHVoice's
@@ -39,6 +39,20 @@ install_rhvoice() {
   fi
 }
 
+# ICU lays out right-to-left text (the Unicode Bidirectional Algorithm). The .NET runtime loads it too, so it is
+# nearly always there; its package is named by its version (libicu72 on Debian 12), so the newest one offered is taken.
+install_icu() {
+  ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so\.[0-9]' && return 0
+  command -v apt-get >/dev/null 2>&1 || { echo "ICU is not installed: Hebrew and Arabic among other text may draw out of order." >&2; return 0; }
+  local sudo="" icu
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq || true
+  icu=$(apt-cache search --names-only '^libicu[0-9]+$' 2>/dev/null | awk '{print $1}' | sort -V | tail -n 1)
+  if [[ -z "$icu" ]] || ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$icu" >/dev/null; then
+    echo "ICU could not be installed: Hebrew and Arabic among other text may draw out of order." >&2
+  fi
+}
+
 # util-linux brings setpriv, which ties ffmpeg's life to the service's (it is on every Debian system already).
 packages=(ffmpeg espeak-ng util-linux woff2 fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 commands=(ffmpeg ffprobe espeak-ng setpriv woff2_decompress)
@@ -56,6 +70,7 @@ else
   for c in "${commands[@]}"; do command -v "$c" >/dev/null 2>&1 || missing_packages+=("$c"); done
 fi
 if [[ ${#missing_packages[@]} -eq 0 ]]; then
+  install_icu
   install_rhvoice
   exit 0
 fi
@@ -66,6 +81,7 @@ if command -v apt-get >/dev/null 2>&1; then
   echo "Installing missing packages: ${missing_packages[*]}" >&2
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing_packages[@]}" >/dev/null
+  install_icu
   install_rhvoice
 else
   echo "Reelgen needs these programs, which are missing: ${missing_packages[*]}" >&2

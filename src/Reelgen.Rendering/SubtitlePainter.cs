@@ -100,7 +100,7 @@ internal static class SubtitlePainter
     private static long FrameAt(double ms, int fps) => (long)Math.Ceiling((ms * fps / 1000) - 1e-6);
 
     private static void Draw(
-        TextPainter painter, List<(string Text, float Width)> lines, TextStyle style, SKColor background,
+        TextPainter painter, List<(string Text, float Width, bool RightToLeft)> lines, TextStyle style, SKColor background,
         int width, int height, float lineHeight, float padX, float bleed, bool top, string path)
     {
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
@@ -112,14 +112,14 @@ internal static class SubtitlePainter
         var radius = lineHeight * 0.18f;
         for (var i = 0; i < lines.Count; i++)
         {
-            var (text, textWidth) = lines[i];
+            var (text, textWidth, rightToLeft) = lines[i];
             var boxWidth = textWidth + (2 * padX);
             var box = SKRect.Create((width - boxWidth) / 2, firstTop + (i * lineHeight), boxWidth, lineHeight);
             if (background.Alpha > 0)
                 canvas.DrawRoundRect(box, radius, radius, fill);
             // Centred in a box that leaves room for the outline; the lines were wrapped to fit, so none wraps again.
             var textBox = new SKRect(box.Left - bleed, box.Top - bleed, box.Right + bleed, box.Bottom + bleed);
-            painter.Draw(canvas, textBox, text, style);
+            painter.Draw(canvas, textBox, text, style, rightToLeft: rightToLeft);
         }
         canvas.Flush();
         using var image = surface.Snapshot();

@@ -1,16 +1,19 @@
 using System.Globalization;
 using System.Text;
+using HarfBuzzSharp;
 using Reelgen.Creative;
 using SkiaSharp;
 using SkiaSharp.HarfBuzz;
+using Buffer = HarfBuzzSharp.Buffer;
 
 namespace Reelgen.Rendering;
 
 /// <summary>
 /// Draws a text track: the style's font (any installed family, falling back per character to a font that has the
-/// glyph, and to Noto Color Emoji for emoji), shaped with HarfBuzz (joined Arabic letters, ligatures, emoji
-/// sequences and flags), wrapped at spaces (and between CJK characters) to the box width, long
-/// words broken, lines that do not fit the box height clipped.
+/// glyph, and to Noto Color Emoji for emoji), each line laid out by the Unicode Bidirectional Algorithm (right-to-left
+/// runs among left-to-right ones, see <see cref="Layout"/>), shaped with HarfBuzz (joined Arabic letters, ligatures,
+/// emoji sequences and flags), wrapped at spaces (and between CJK characters) to the box width, long words broken,
+/// lines that do not fit the box height clipped.
 /// </summary>
 internal sealed class TextPainter : IDisposable
 {
@@ -35,7 +38,9 @@ internal sealed class TextPainter : IDisposable
 
     // fontPath: a font file fetched for style.fontUrl; it wins over the style's family. characters: draw only the
     // first so many characters (whitespace not counted), each where it sits in the whole text: a typewriter's step.
-    public void Draw(SKCanvas canvas, SKRect box, string text, TextStyle? style, string? fontPath = null, int? characters = null)
+    // rightToLeft: the paragraphs' direction, for a line wrapped from a longer paragraph by Lines; by default each
+    // paragraph's own.
+    public void Draw(SKCanvas canvas, SKRect box, string text, TextStyle? style, string? fontPath = null, int? characters = null, bool? rightToLeft = null)
     {
         var remaining = characters ?? int.MaxValue;
         var size = (float)(style?.FontSize ?? DefaultFontSize);
@@ -53,7 +58,7 @@ internal sealed class TextPainter : IDisposable
         var padding = (float)(style?.Padding ?? 0);
         var inner = new SKRect(box.Left + padding, box.Top + padding, box.Right - padding, box.Bottom - padding);
         using var font = new SKFont(primary, size) { Subpixel = true, Edging = SKFontEdging.SubpixelAntialias };
-        var lines = Wrap(text, inner.Width, font, weight);
+        var lines = Wrap(text, inner.Width, font, weight, rightToLeft);
         font.GetFontMetrics(out var metrics);
         var glyphHeight = metrics.Descent - metrics.Ascent;
         var blockHeight = lines.Count * lineHeight;
@@ -91,24 +96,22 @@ internal sealed class TextPainter : IDisposable
             var baseline = top + (i * lineHeight) + ((lineHeight - glyphHeight) / 2) - metrics.Ascent;
             if (baseline + metrics.Ascent > box.Bottom)
                 break;
-            var width = Measure(lines[i], font, weight);
+            var (pieces, width) = Layout(lines[i].Text, primary, size, weight, lines[i].RightToLeft);
             var x = style?.Align switch
             {
                 "center" => inner.Left + ((inner.Width - width) / 2),
                 "right" => inner.Right - width,
                 _ => inner.Left,
             };
-            foreach (var (whole, typeface) in Runs(lines[i], primary, weight))
+            var typed = TypedLength(lines[i].Text, ref remaining);
+            foreach (var piece in pieces)
             {
-                if (remaining <= 0)
-                    break;
-                var run = Typed(whole, ref remaining);
-                using var runFont = new SKFont(typeface, size) { Subpixel = true, Edging = SKFontEdging.SubpixelAntialias };
-                var shaper = Shaper(typeface);
+                using var blob = TypedBlob(piece, size, typed);
+                if (blob is null)
+                    continue;
                 if (outline is not null)
-                    canvas.DrawShapedText(shaper, run, x, baseline, SKTextAlign.Left, runFont, outline);
-                canvas.DrawShapedText(shaper, run, x, baseline, SKTextAlign.Left, runFont, paint);
-                x += shaper.Shape(run, runFont).Width;
+                    canvas.DrawText(blob, x + piece.X, baseline, outline);
+                canvas.DrawText(blob, x + piece.X, baseline, paint);
             }
         }
         if (shadowLayer is not null)
@@ -116,48 +119,84 @@ internal sealed class TextPainter : IDisposable
         canvas.Restore();
     }
 
-    /// <summary>The start of <paramref name="run"/> holding at most <paramref name="remaining"/> characters other than whitespace, which it uses up.</summary>
-    private static string Typed(string run, ref int remaining)
+    /// <summary>
+    /// How much of <paramref name="line"/>, from its logical start, holds at most <paramref name="remaining"/>
+    /// characters other than whitespace, which it uses up. A typewriter reveals characters in reading order, so a
+    /// right-to-left word grows leftwards.
+    /// </summary>
+    private static int TypedLength(string line, ref int remaining)
     {
         if (remaining == int.MaxValue)
-            return run;
-        var typed = new StringBuilder();
-        foreach (var element in Elements(run))
+            return line.Length;
+        var e = StringInfo.GetTextElementEnumerator(line);
+        while (e.MoveNext())
         {
-            if (!string.IsNullOrWhiteSpace(element))
+            if (!string.IsNullOrWhiteSpace(e.GetTextElement()))
             {
                 if (remaining == 0)
-                    break;
+                    return e.ElementIndex;
                 remaining--;
             }
-            typed.Append(element);
         }
-        return typed.ToString();
+        return line.Length;
     }
 
-    /// <summary>The lines <paramref name="text"/> wraps into at <paramref name="maxWidth"/> in <paramref name="style"/>'s font, each with its drawn width.</summary>
-    public List<(string Text, float Width)> Lines(string text, float maxWidth, TextStyle? style)
+    /// <summary>
+    /// The glyphs of <paramref name="piece"/> whose characters lie before <paramref name="typed"/>; null when none
+    /// does. They keep the forms shaped for the whole line, so a typewriter's Arabic letter does not change shape
+    /// when its neighbour appears.
+    /// </summary>
+    private static SKTextBlob? TypedBlob(Piece piece, float size, int typed)
+    {
+        var glyphs = piece.Glyphs;
+        var count = glyphs.Clusters.Count(c => c < typed);
+        if (count == 0)
+            return null;
+        using var font = new SKFont(piece.Typeface, size) { Subpixel = true, Edging = SKFontEdging.SubpixelAntialias };
+        using var builder = new SKTextBlobBuilder();
+        var run = builder.AllocatePositionedRun(font, count);
+        var ids = run.Glyphs;
+        var points = run.Positions;
+        var j = 0;
+        for (var i = 0; i < glyphs.Codepoints.Length; i++)
+        {
+            if (glyphs.Clusters[i] >= typed)
+                continue;
+            ids[j] = (ushort)glyphs.Codepoints[i];
+            points[j] = glyphs.Points[i];
+            j++;
+        }
+        return builder.Build();
+    }
+
+    /// <summary>The lines <paramref name="text"/> wraps into at <paramref name="maxWidth"/> in <paramref name="style"/>'s font, each with its drawn width and its paragraph's direction.</summary>
+    public List<(string Text, float Width, bool RightToLeft)> Lines(string text, float maxWidth, TextStyle? style)
     {
         var weight = Weight(style?.FontWeight);
         using var font = new SKFont(Typeface(style?.FontFamily ?? DefaultFamily, weight), (float)(style?.FontSize ?? DefaultFontSize)) { Subpixel = true };
-        return Wrap(text, maxWidth, font, weight).Select(line => (line, Measure(line, font, weight))).ToList();
+        return Wrap(text, maxWidth, font, weight).Select(line => (line.Text, Measure(line.Text, font, weight, line.RightToLeft), line.RightToLeft)).ToList();
     }
 
-    /// <summary>Greedy wrapping: words (with their trailing spaces) fill a line until the next would overflow.</summary>
-    internal List<string> Wrap(string text, float maxWidth, SKFont font, int weight)
+    /// <summary>
+    /// Greedy wrapping: words (with their trailing spaces) fill a line until the next would overflow. Each line
+    /// keeps the direction of its paragraph (the text up to a <c>\n</c>): <paramref name="rightToLeft"/>, or the one
+    /// its first strong character sets.
+    /// </summary>
+    internal List<(string Text, bool RightToLeft)> Wrap(string text, float maxWidth, SKFont font, int weight, bool? rightToLeft = null)
     {
-        var lines = new List<string>();
+        var lines = new List<(string Text, bool RightToLeft)>();
         foreach (var paragraph in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {
+            var rtl = rightToLeft ?? Bidi.StartsRightToLeft(paragraph);
             var line = new StringBuilder();
             var lineWidth = 0f;
             foreach (var word in Words(paragraph))
             {
                 var trimmed = word.TrimEnd();
-                var wordWidth = Measure(trimmed, font, weight);
+                var wordWidth = Measure(trimmed, font, weight, rtl);
                 if (line.Length > 0 && lineWidth + wordWidth > maxWidth)
                 {
-                    lines.Add(line.ToString().TrimEnd());
+                    lines.Add((line.ToString().TrimEnd(), rtl));
                     line.Clear();
                     lineWidth = 0;
                 }
@@ -166,10 +205,10 @@ internal sealed class TextPainter : IDisposable
                     // A word wider than the box is broken between characters.
                     foreach (var element in Elements(trimmed))
                     {
-                        var w = Measure(element, font, weight);
+                        var w = Measure(element, font, weight, rtl);
                         if (line.Length > 0 && lineWidth + w > maxWidth)
                         {
-                            lines.Add(line.ToString());
+                            lines.Add((line.ToString(), rtl));
                             line.Clear();
                             lineWidth = 0;
                         }
@@ -177,13 +216,13 @@ internal sealed class TextPainter : IDisposable
                         lineWidth += w;
                     }
                     line.Append(word.AsSpan(trimmed.Length));
-                    lineWidth = Measure(line.ToString(), font, weight);
+                    lineWidth = Measure(line.ToString(), font, weight, rtl);
                     continue;
                 }
                 line.Append(word);
-                lineWidth = Measure(line.ToString(), font, weight);
+                lineWidth = Measure(line.ToString(), font, weight, rtl);
             }
-            lines.Add(line.ToString().TrimEnd());
+            lines.Add((line.ToString().TrimEnd(), rtl));
         }
         return lines;
     }
@@ -222,35 +261,79 @@ internal sealed class TextPainter : IDisposable
             yield return e.GetTextElement();
     }
 
-    private float Measure(string text, SKFont font, int weight)
+    // Wrapping measures a line exactly as Draw lays it out, so what fits the box when measured fits when drawn.
+    private float Measure(string text, SKFont font, int weight, bool rightToLeft) =>
+        Layout(text, font.Typeface, font.Size, weight, rightToLeft).Width;
+
+    /// <summary>A piece of a line that one typeface draws in one direction and one script, shaped, <see cref="X"/> from the line's left end.</summary>
+    private sealed record Piece(SKTypeface Typeface, SKShaper.Result Glyphs, float X);
+
+    /// <summary>
+    /// Lays <paramref name="line"/> out by the Unicode Bidirectional Algorithm: split into runs of one direction
+    /// (in a paragraph of the given direction), each run into pieces of one typeface and one script, each piece
+    /// shaped in its run's direction (so Arabic joins and brackets mirror in right-to-left runs), and the pieces
+    /// placed left to right in visual order. Without ICU the line is one run whose direction HarfBuzz guesses
+    /// piece by piece, placed in reading order.
+    /// </summary>
+    private (List<Piece> Pieces, float Width) Layout(string line, SKTypeface primary, float size, int weight, bool rightToLeft)
     {
-        var width = 0f;
-        foreach (var (run, typeface) in Runs(text, font.Typeface, weight))
+        var pieces = new List<Piece>();
+        var x = 0f;
+        var runs = Bidi.VisualRuns(line, rightToLeft)?.Select(r => (r.Start, r.Length, (bool?)r.RightToLeft)) ?? [(0, line.Length, null)];
+        using var font = new SKFont(primary, size) { Subpixel = true };
+        foreach (var (start, length, rtl) in runs)
         {
-            using var runFont = new SKFont(typeface, font.Size) { Subpixel = true };
-            width += Shaper(typeface).Shape(run, runFont).Width;
+            var parts = Pieces(line, start, length, primary, weight).ToList();
+            if (rtl == true)
+                parts.Reverse();
+            foreach (var (partStart, partLength, typeface) in parts)
+            {
+                font.Typeface = typeface;
+                using var buffer = new Buffer();
+                // The whole line goes in as context, so letters join across a change of font, and clusters
+                // are indices into the line.
+                buffer.AddUtf16(line, partStart, partLength);
+                if (rtl is { } r)
+                    buffer.Direction = r ? Direction.RightToLeft : Direction.LeftToRight;
+                buffer.GuessSegmentProperties();
+                var glyphs = Shaper(typeface).Shape(buffer, font);
+                pieces.Add(new Piece(typeface, glyphs, x));
+                x += glyphs.Width;
+            }
         }
-        return width;
+        return (pieces, x);
     }
 
-    /// <summary>Pieces of <paramref name="text"/> that one typeface can draw, in order.</summary>
-    private IEnumerable<(string Text, SKTypeface Typeface)> Runs(string text, SKTypeface primary, int weight)
+    /// <summary>
+    /// Pieces of <c>line[start..start+length]</c> in reading order, each drawn by one typeface and in one script
+    /// (HarfBuzz shapes one script at a time); characters of no script (spaces, digits, punctuation, marks) join
+    /// the piece they stand in.
+    /// </summary>
+    private IEnumerable<(int Start, int Length, SKTypeface Typeface)> Pieces(string line, int start, int length, SKTypeface primary, int weight)
     {
-        var run = new StringBuilder();
+        var pieceStart = start;
         SKTypeface? current = null;
-        foreach (var element in Elements(text))
+        var script = Script.Invalid;
+        var e = StringInfo.GetTextElementEnumerator(line.Substring(start, length));
+        while (e.MoveNext())
         {
+            var element = e.GetTextElement();
+            var at = start + e.ElementIndex;
             var typeface = TypefaceFor(element, primary, weight);
-            if (current is not null && typeface != current)
+            var own = UnicodeFunctions.Default.GetScript(char.ConvertToUtf32(element, 0));
+            var scripted = own != Script.Common && own != Script.Inherited && own != Script.Unknown;
+            if (current is not null && (typeface != current || (scripted && script != Script.Invalid && own != script)))
             {
-                yield return (run.ToString(), current);
-                run.Clear();
+                yield return (pieceStart, at - pieceStart, current);
+                pieceStart = at;
+                script = Script.Invalid;
             }
             current = typeface;
-            run.Append(element);
+            if (scripted)
+                script = own;
         }
-        if (current is not null && run.Length > 0)
-            yield return (run.ToString(), current);
+        if (current is not null)
+            yield return (pieceStart, start + length - pieceStart, current);
     }
 
     private SKTypeface TypefaceFor(string element, SKTypeface primary, int weight)

@@ -49,6 +49,8 @@ public sealed partial class VideoRenderer
         _speech = new SpeechSynthesizer(_voices);
         _presenters = presenters ?? new PresenterCatalog();
         _logger = logger ?? NullLogger<VideoRenderer>.Instance;
+        if (!Bidi.Available)
+            LogNoBidi(_logger);
         _probe = new MediaProbe(options.FfprobePath, options.ToolTimeout, _time);
         if (options.CacheDirectory is { Length: > 0 } cache)
         {
@@ -633,6 +635,9 @@ public sealed partial class VideoRenderer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep spoken speech in the speech cache")]
     private static partial void LogSpeechCacheWriteFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ICU (libicuuc) could not be loaded: text is laid out left to right, so Hebrew or Arabic among other text may draw out of order (scripts/install-deps.sh installs it)")]
+    private static partial void LogNoBidi(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rendered {Path}: {Seconds:0.##} s of video in {Elapsed:0.##} s")]
     private static partial void LogRendered(ILogger logger, string path, double seconds, double elapsed);

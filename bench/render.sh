@@ -83,7 +83,7 @@ render() {
 
   local video; video=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$out")
   local prep0; prep0=$(awk '$2=="preparing" {print $1; exit}' "$keep/render.log")
-  # The encode is every encoding run together (the scene segments, the sound beside them and the join): from the
+  # The encode is every encoding run together (the scene segments and the sound beside them): from the
   # first start to the last end, CPU times summed, peaks the largest.
   local encode; encode=$(awk '{if (NR==1 || $1<s) s=$1; if ($2>e) e=$2; w+=$3; u+=$4; y+=$5; if ($6>r) r=$6; if ($7>h) h=$7} END {printf "%s %s %.2f %.2f %.2f %d %d", s, e, w, u, y, r, h}' "$keep/encode.log")
   echo "$id $t0 $t1 $prep0 $video $(tail -n1 "$keep/render.time") $encode $(tail -n1 "$keep/baseline.time")" >>"$data/rows"

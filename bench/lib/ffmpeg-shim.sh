@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Stands in for ffmpeg on the PATH of a benchmarked render (bench/render.sh). Every call but the renderer's
-# encoding runs (the scene segments, the sound and the join, or the single run; not the loudness measurement) goes
-# straight to the real ffmpeg. For an encode it
+# encoding runs (the scene segments and the sound, a join by ffmpeg when the renderer falls back to one, or the
+# single run; not the loudness measurement) goes straight to the real ffmpeg. For an encode it
 #  - hard-links the renderer's work directory (graph.txt, ffmpeg-args.txt, the drawn PNGs, the speech WAVs, the
-#    fetched assets) to $BENCH_KEEP at the single run or the join (the last run, when every file is there), so the
-#    single-run command can be replayed by hand once the renderer has deleted it; linking costs milliseconds and
-#    copies no data;
+#    fetched assets) to $BENCH_KEEP when the run ends, adding what is new at each run (the renderer joins the
+#    segments in-process after the last one and then deletes the directory), so the single-run command can be
+#    replayed by hand; linking costs milliseconds and copies no data;
 #  - times the run and appends "START END WALL USER SYS MAXRSS_KB RENDERER_HWM_KB" to $BENCH_ENCODE_LOG, where
 #    RENDERER_HWM_KB is the peak RSS of the calling renderer process (its parent) up to the end of the run.
 set -uo pipefail
@@ -24,13 +24,16 @@ done
 [[ -z $list && $(basename "$graph") != @(graph|segments-graph|segments-graph-+([0-9])|sound-graph).txt ]] && exec "$real" "$@"
 
 work=$(dirname "${list:-$graph}")
-if [[ -n $list || $(basename "$graph") == graph.txt ]]; then
-  [[ -e $BENCH_KEEP/$(basename "$work") ]] || cp -al "$work" "$BENCH_KEEP/$(basename "$work")"
-fi
 start=$EPOCHREALTIME
-/usr/bin/time -f "%e %U %S %M" -o "$BENCH_KEEP/encode.time" "$real" "$@"
+# One timing file per run: two runs encoding scenes beside each other end at about the same time.
+times="$BENCH_KEEP/encode.$$.time"
+/usr/bin/time -f "%e %U %S %M" -o "$times" "$real" "$@"
 rc=$?
 end=$EPOCHREALTIME
+# The renderer waits for this process, so every file it wrote before the run ended is there now.
+mkdir -p "$BENCH_KEEP/$(basename "$work")"
+cp -aln "$work/." "$BENCH_KEEP/$(basename "$work")/"
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$PPID/status" 2>/dev/null || echo 0)
-echo "$start $end $(tail -n1 "$BENCH_KEEP/encode.time") $hwm" >>"$BENCH_ENCODE_LOG"
+echo "$start $end $(tail -n1 "$times") $hwm" >>"$BENCH_ENCODE_LOG"
+rm -f "$times"
 exit $rc

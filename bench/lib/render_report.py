@@ -107,7 +107,8 @@ print()
 print("Per case (summed over its renders for (d)): *startup* is from launching `dotnet` to the renderer's first "
       "progress line (runtime start, JIT, reading and checking the creative, the voice list); *preprocessing* is "
       "asset fetching, speech, drawing the stills with SkiaSharp and building the graph; *encode* is the renderer's "
-      "ffmpeg run; *after* is probing the output, deleting the work directory and exiting.")
+      "ffmpeg runs (the scene segments and the sound beside them, or the single run); *after* is the in-process join "
+      "of the segments, deleting the work directory and exiting.")
 print()
 print("| case | startup s | preprocessing s | encode s | after s | baseline s | encode / baseline | encode CPU s | baseline CPU s |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

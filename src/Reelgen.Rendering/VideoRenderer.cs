@@ -273,14 +273,33 @@ public sealed partial class VideoRenderer
         if (!work.SoundKept && work.SoundKey is { } soundKey)
             KeepSound(soundKey, soundPath, new KeptSound(await work.Loudness));
 
-        // The list names only the segments beside it, in order.
-        var listPath = Path.Combine(work.Directory, "segments.ffconcat");
-        await File.WriteAllTextAsync(listPath, "ffconcat version 1.0\n" + string.Concat(segments.Select(s => $"file {Path.GetFileName(SegmentPath(s))}\n")), ct);
-        var join = FfmpegGraph.BuildJoin(plan, listPath, soundPath, work.OutputPath);
-        await File.WriteAllLinesAsync(Path.Combine(work.Directory, "join-args.txt"), join.Arguments, ct);
-        await FfmpegRunner.RunAsync(_options.FfmpegPath, join.Arguments, plan.Seconds, Stage(work, missing.Count > 0 ? 0.95 : 0, 1), ct, _time);
+        await JoinAsync(work, segments.Select(SegmentPath).ToList(), soundPath, Stage(work, missing.Count > 0 ? 0.95 : 0, 1));
         var poster = keys is not null && segments[0].Frames > 1.5 * plan.Fps ? keys[0] : null;
         return (drawn.Count, plan.Scenes.Count - drawn.Count, poster);
+    }
+
+    /// <summary>
+    /// Joins the segments and the sound into the video, copying their samples: in this process (no ffmpeg to start),
+    /// or with ffmpeg's concat demuxer when the files are not of the shape <see cref="Mp4Join"/> knows (the reason is
+    /// logged).
+    /// </summary>
+    private async Task JoinAsync(RenderWork work, List<string> segments, string soundPath, IProgress<RenderProgress>? progress)
+    {
+        var (plan, ct) = (work.Plan, work.Token);
+        progress?.Report(new RenderProgress(RenderStage.Generating, 0, plan.Seconds));
+        var declined = Mp4Join.TryJoin(segments, soundPath, work.OutputPath);
+        if (declined is null)
+        {
+            progress?.Report(new RenderProgress(RenderStage.Generating, 1, plan.Seconds));
+            return;
+        }
+        LogJoinedByFfmpeg(_logger, declined);
+        // The list names only the segments beside it, in order.
+        var listPath = Path.Combine(work.Directory, "segments.ffconcat");
+        await File.WriteAllTextAsync(listPath, "ffconcat version 1.0\n" + string.Concat(segments.Select(s => $"file {Path.GetFileName(s)}\n")), ct);
+        var join = FfmpegGraph.BuildJoin(plan, listPath, soundPath, work.OutputPath);
+        await File.WriteAllLinesAsync(Path.Combine(work.Directory, "join-args.txt"), join.Arguments, ct);
+        await FfmpegRunner.RunAsync(_options.FfmpegPath, join.Arguments, plan.Seconds, progress, ct, _time);
     }
 
     /// <summary>
@@ -768,6 +787,9 @@ public sealed partial class VideoRenderer
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prepared {Media} media and drew {Pictures} still pictures for {Seconds:0.##} s of video")]
     private static partial void LogPrepared(ILogger logger, int media, int pictures, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Joined the scenes with ffmpeg, not in-process: {Reason}")]
+    private static partial void LogJoinedByFfmpeg(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep an encoded scene in the scene cache")]
     private static partial void LogSceneCacheWriteFailed(ILogger logger, Exception ex);

@@ -105,6 +105,8 @@ public sealed partial class VideoRenderer
         }
         finally
         {
+            // Set by now unless the preparing failed before its fetches started: then nothing is drawn early.
+            fetched.TrySetCanceled(CancellationToken.None);
             await WarmedUpAsync(warmUp);
             await WarmedUpAsync(drawnEarly);
         }

@@ -111,7 +111,7 @@ public sealed partial class VideoRenderer
             await WarmedUpAsync(drawnEarly);
         }
 
-        var timeline = TimelinePlanner.Plan(resolved, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null);
+        var timeline = TimelinePlanner.Plan(resolved, Lengths(media));
         // The request showed only the explicit durations; with speech and clips measured, the whole length is known.
         if (timeline.DurationMs > _options.Limits.MaxVideoSeconds * 1000.0)
             throw new RenderException($"the video would last {timeline.DurationMs / 1000:0.#} s, more than the {_options.Limits.MaxVideoSeconds} s allowed");
@@ -160,6 +160,10 @@ public sealed partial class VideoRenderer
             PosterScene = firstScene is not null && plan.Seconds > 1.6 ? firstScene : null,
         };
     }
+
+    /// <summary>The length of each track's media for the timeline: null where it has none (a picture) or is not known yet.</summary>
+    private static Func<int, int, double?> Lengths(Dictionary<(int Scene, int Track), TrackMedia> media) =>
+        (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null;
 
     /// <summary>
     /// Waits for the warm-up (or the drawing while speaking) to end, so no drawing runs on behind the render; a
@@ -526,7 +530,7 @@ public sealed partial class VideoRenderer
         CompositionPlan plan;
         try
         {
-            plan = CompositionPlanner.Plan(TimelinePlanner.Plan(creative, (s, t) => media.TryGetValue((s, t), out var m) && m.Info.DurationMs > 0 ? m.Info.DurationMs : null));
+            plan = CompositionPlanner.Plan(TimelinePlanner.Plan(creative, Lengths(media)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

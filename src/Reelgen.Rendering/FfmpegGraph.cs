@@ -48,7 +48,11 @@ internal sealed record Loudness(double Integrated, double TruePeak)
 /// A presenter's head for ffmpeg: an ffconcat list of the pose pictures with how long each shows (from the layer's
 /// start), where the picture's top-left corner sits when the head is still, and how it sways.
 /// </summary>
-internal sealed record PresenterSprites(string ListPath, int X, int Y, HeadSway Sway);
+internal sealed record PresenterSprites(string ListPath, int X, int Y, HeadSway Sway)
+{
+    /// <summary>Lists that start later in the layer, by the layer frame they start at: one per slice starting after it.</summary>
+    public IReadOnlyDictionary<long, string> ListsFrom { get; init; } = new Dictionary<long, string>();
+}
 
 /// <summary>An ffmpeg command line and the filter graph it reads from <c>-filter_complex_script</c>.</summary>
 internal sealed record FfmpegInvocation(IReadOnlyList<string> Arguments, string FilterGraph);
@@ -275,12 +279,16 @@ internal static partial class FfmpegGraph
                 var sprites = presenters![(presenter.Track.SceneIndex, presenter.Track.TrackIndex)];
                 // The head: one decoded picture per change of pose (a few a second), held by overlay in between
                 // and moved by the sway expressions on every frame.
-                // In a slice that starts after the presenter, the poses before the slice get times before its first
-                // frame, and overlay starts on the pose current at that frame.
-                var head = inputs.AddList(sprites.ListPath);
+                // A slice that starts after the presenter reads the list that starts at its first frame; without one,
+                // the poses before the slice get times before its first frame, and overlay starts on the pose current
+                // at that frame.
+                var later = offset - presenter.FromFrame;
+                var own = later > 0 && sprites.ListsFrom.TryGetValue(later, out var fromSlice) ? fromSlice : null;
+                var head = inputs.AddList(own ?? sprites.ListPath);
                 var start = (presenter.FromFrame - offset) / (double)fps;
                 var (swayX, swayY) = sprites.Sway.Expressions(start);
-                graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS{SignedSec(start)}/TB[h{head}];\n");
+                var listStart = own is null ? start : 0;
+                graph.Append(CultureInfo.InvariantCulture, $"[{head}:v]setpts=PTS-STARTPTS{SignedSec(listStart)}/TB[h{head}];\n");
                 graph.Append(CultureInfo.InvariantCulture,
                     $"[{withBody}][h{head}]overlay=x='{sprites.X}+{swayX}':y='{sprites.Y}+{swayY}':eof_action=repeat:eval=frame:enable='{enable}'[{next}];\n");
             }

@@ -15,11 +15,12 @@ internal static class HeadSprites
         IReadOnlyDictionary<(int Scene, int Track), TrackMedia> media,
         PresenterCatalog presenters,
         string workDirectory,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long sliceFrames = 0)
     {
         var result = new Dictionary<(int, int), PresenterSprites>();
         var pictures = new List<(PresenterArt Art, float Scale, PresenterPose Pose, bool Mirrored, string Path)>();
-        foreach (var layer in plan.Presenters)
+        foreach (var (scene, layer) in plan.Scenes.SelectMany(s => s.Layers.OfType<PresenterLayer>().Select(l => (s, l))))
         {
             var t = layer.Track;
             var presenter = presenters.Find(t.Track.Actor ?? "") ?? throw new RenderException($"{t.Label}: actor '{t.Track.Actor}' is not known");
@@ -32,24 +33,31 @@ internal static class HeadSprites
             var poses = PresenterMotion.Plan(spoken?.Speech, spoken?.Path, t.Track.Text ?? "", layer.ToFrame - layer.FromFrame, plan.Fps, seed);
 
             var prefix = string.Create(CultureInfo.InvariantCulture, $"head-{t.SceneIndex:D3}-{t.TrackIndex:D3}");
-            var list = new StringBuilder("ffconcat version 1.0\n");
-            var first = true;
+            var runs = new List<(string File, int Frames)>();
             var seen = new HashSet<PresenterPose>();
             foreach (var run in poses)
             {
                 var file = $"{prefix}-{run.Pose.Key}.png";
                 if (seen.Add(run.Pose))
                     pictures.Add((art, scale, run.Pose, mirrored, Path.Combine(workDirectory, file)));
-                // Each change lands half a frame early, so the frame it belongs to never rounds to the pose before.
-                var seconds = (run.Frames - (first ? 0.5 : 0)) / plan.Fps;
-                list.Append(CultureInfo.InvariantCulture, $"file {file}\nduration {seconds:0.######}\n");
-                first = false;
+                runs.Add((file, run.Frames));
             }
             var listPath = Path.Combine(workDirectory, prefix + ".ffconcat");
-            await File.WriteAllTextAsync(listPath, list.ToString(), cancellationToken);
+            await File.WriteAllTextAsync(listPath, List(runs, 0, plan.Fps), cancellationToken);
+            // A slice starting after the presenter gets a list of its own, from the pose current at its first frame:
+            // ffmpeg then decodes only the poses the slice shows.
+            var fromFrame = new Dictionary<long, string>();
+            foreach (var slice in scene.Slices(sliceFrames))
+            {
+                if (slice.SliceFrom is not { } from || from <= layer.FromFrame || from >= layer.ToFrame)
+                    continue;
+                var path = Path.Combine(workDirectory, string.Create(CultureInfo.InvariantCulture, $"{prefix}-from-{from - layer.FromFrame:D6}.ffconcat"));
+                await File.WriteAllTextAsync(path, List(runs, from - layer.FromFrame, plan.Fps), cancellationToken);
+                fromFrame[from - layer.FromFrame] = path;
+            }
             var sway = PresenterMotion.Sway(seed, art.HeadBounds.Height * scale);
             var origin = art.HeadOrigin(box, mirrored);
-            result[(t.SceneIndex, t.TrackIndex)] = new PresenterSprites(listPath, (int)Math.Round(origin.X), (int)Math.Round(origin.Y), sway);
+            result[(t.SceneIndex, t.TrackIndex)] = new PresenterSprites(listPath, (int)Math.Round(origin.X), (int)Math.Round(origin.Y), sway) { ListsFrom = fromFrame };
         }
         // Most poses differ only in the mouth: each face (head, hair, eyes, brows in one nod) is drawn once, and a pose
         // is its face copied with the mouth drawn over it, which costs a fraction of drawing every part again.
@@ -78,6 +86,28 @@ internal static class HeadSprites
                 image.Dispose();
         }
         return result;
+    }
+
+    /// <summary>
+    /// The ffconcat list of the poses from the layer's frame <paramref name="from"/> on: each pose held for its frames,
+    /// the first cut to what is left of it at that frame.
+    /// </summary>
+    internal static string List(IReadOnlyList<(string File, int Frames)> runs, long from, int fps)
+    {
+        var list = new StringBuilder("ffconcat version 1.0\n");
+        var first = true;
+        long end = 0;
+        foreach (var (file, frames) in runs)
+        {
+            end += frames;
+            if (end <= from)
+                continue;
+            // Each change lands half a frame early, so the frame it belongs to never rounds to the pose before.
+            var seconds = (first ? end - from - 0.5 : frames) / (double)fps;
+            list.Append(CultureInfo.InvariantCulture, $"file {file}\nduration {seconds:0.######}\n");
+            first = false;
+        }
+        return list.ToString();
     }
 
     private static (PresenterArt, float, bool, bool, bool, int) FaceOf((PresenterArt Art, float Scale, PresenterPose Pose, bool Mirrored, string Path) p) =>

@@ -232,7 +232,7 @@ public sealed partial class VideoRenderer
     private async Task<(int Rendered, int Reused, string? FirstScene)> RenderScenesAsync(RenderWork work, Timeline timeline)
     {
         var (plan, ct) = (work.Plan, work.Token);
-        var segments = plan.Scenes.SelectMany(s => s.Slices((long)Math.Round(_options.SliceSeconds * plan.Fps))).ToList();
+        var segments = plan.Scenes.SelectMany(s => s.Slices(SliceFrames(plan.Fps))).ToList();
         string SegmentPath(ScenePlan s) => Path.Combine(work.Directory, s.SliceFrom is { } from
             ? string.Create(CultureInfo.InvariantCulture, $"scene-{s.Index:D3}-{from:D6}.mp4")
             : string.Create(CultureInfo.InvariantCulture, $"scene-{s.Index:D3}.mp4"));
@@ -283,6 +283,9 @@ public sealed partial class VideoRenderer
         var poster = keys is not null && segments[0].Frames > 1.5 * plan.Fps ? keys[0] : null;
         return (drawn.Count, plan.Scenes.Count - drawn.Count, poster);
     }
+
+    /// <summary>The longest slice a scene is cut into, in frames (<see cref="RenderOptions.SliceSeconds"/>).</summary>
+    private long SliceFrames(int fps) => (long)Math.Round(_options.SliceSeconds * fps);
 
     /// <summary>
     /// Joins the segments and the sound into the video, copying their samples: in this process (no ffmpeg to start),
@@ -402,7 +405,7 @@ public sealed partial class VideoRenderer
                 return ValueTask.CompletedTask;
             });
         }
-        var sprites = await HeadSprites.DrawAsync(part, work.Media, _presenters, work.Directory, work.Token);
+        var sprites = await HeadSprites.DrawAsync(part, work.Media, _presenters, work.Directory, work.Token, SliceFrames(part.Fps));
         work.Progress?.Report(new RenderProgress(RenderStage.Preprocessing, 1));
         LogPrepared(_logger, work.Media.Count, pictures.Count, part.Seconds);
         return sprites;

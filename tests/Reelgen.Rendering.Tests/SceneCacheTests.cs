@@ -319,6 +319,11 @@ public sealed class SceneCacheTests(AssetServer server) : RenderTest(server)
         Assert.False(File.Exists(Path.Combine(Work, "whole", "segments-args-2.txt")), "one scene, one run");
         Assert.Equal(3, Directory.GetFiles(Path.Combine(Work, "sliced"), "scene-000-*.mp4").Length);
         Assert.True(File.Exists(Path.Combine(Work, "sliced", "segments-args-2.txt")), "the slices were shared between two runs");
+        // The slices after the first read the poses from their own first frame on, not the whole list.
+        var lists = Directory.GetFiles(Path.Combine(Work, "sliced"), "head-000-001-from-*.ffconcat").Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(["head-000-001-from-000025.ffconcat", "head-000-001-from-000050.ffconcat"], lists);
+        var arguments = string.Join("\n", Directory.GetFiles(Path.Combine(Work, "sliced"), "segments-args*.txt").Select(File.ReadAllText));
+        Assert.All(lists, l => Assert.Contains(l!, arguments));
         Assert.Equal(TestMedia.Probe(whole.Path, "stream=nb_frames", "v"), TestMedia.Probe(sliced.Path, "stream=nb_frames", "v"));
         var expected = FrameHashes(whole.Path);
         var actual = FrameHashes(sliced.Path);

@@ -12,7 +12,9 @@ command -v wrk >/dev/null 2>&1 && command -v sqlite3 >/dev/null 2>&1 && command 
     echo "bench needs wrk, sqlite3 and hyperfine" >&2; exit 1
   fi
 }
-dotnet build src/Reelgen.Cli -c Release -o bench/out/reelgen -v quiet -nologo "-clp:ErrorsOnly;NoSummary"
+# Built as ./run.sh builds it: published ready to run.
+dotnet publish src/Reelgen.Cli -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+  -o bench/out/reelgen -v quiet -nologo "-clp:ErrorsOnly;NoSummary"
 case "$case" in
   render|speech|api|callbacks|handoff|batch) "bench/$case.sh" ;;
   all) bench/render.sh; bench/speech.sh; bench/batch.sh; bench/api.sh; bench/callbacks.sh; bench/handoff.sh ;;

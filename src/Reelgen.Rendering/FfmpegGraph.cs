@@ -140,7 +140,9 @@ internal static partial class FfmpegGraph
     /// <summary>
     /// The sound of the whole video on its own: mixed, normalised and encoded in one pass into an MP4 holding only
     /// AAC, so the sound has no seam at a scene join (AAC priming and padding occur once, at the ends of the video,
-    /// as in the single run). It runs beside the encoding of the scenes' pictures, on the other core.
+    /// as in the single run). It runs beside the encoding of the scenes' pictures, on the other core. With
+    /// <paramref name="metered"/> the normalised sound is also measured by <c>ebur128</c> (its summary on stderr), so
+    /// what a limiter took is known from the encode itself instead of from a pass of its own.
     /// </summary>
     public static FfmpegInvocation BuildSound(
         CompositionPlan plan,
@@ -148,18 +150,22 @@ internal static partial class FfmpegGraph
         string filterScriptPath,
         string soundPath,
         RenderOptions options,
-        Loudness? loudness)
+        Loudness? loudness,
+        bool metered = false)
     {
-        var inputs = new Inputs();
+        var inputs = metered ? new Inputs("-hide_banner", "-nostdin", "-y", "-v", "info") : new Inputs();
         var graph = new StringBuilder();
         var mix = AppendSound(graph, plan, media, inputs.Add);
-        graph.Append(CultureInfo.InvariantCulture, $"[{mix}]{Normalise(loudness)}[aout]");
+        graph.Append(CultureInfo.InvariantCulture, $"[{mix}]{Normalise(loudness)}");
+        graph.Append(metered ? ",asplit=2[aout][meter];\n[meter]ebur128=framelog=verbose[metered]" : "[aout]");
         var args = inputs.Args;
         args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[aout]"]);
         args.AddRange(AudioCodec(options));
         args.AddRange(["-t", Sec(plan.Seconds), "-f", "mp4"]);
         args.AddRange(BitExact);
         args.AddRange(["-progress", "pipe:1", "-stats_period", "0.5", "-nostats", soundPath]);
+        if (metered)
+            args.AddRange(["-map", "[metered]", "-t", Sec(plan.Seconds), "-f", "null", "-"]);
         return new FfmpegInvocation(args, graph.ToString());
     }
 

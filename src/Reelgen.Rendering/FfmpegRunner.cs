@@ -8,7 +8,8 @@ namespace Reelgen.Rendering;
 /// </summary>
 internal static class FfmpegRunner
 {
-    public static async Task RunAsync(
+    /// <summary>Runs ffmpeg to its end, reporting progress; returns the end of what it wrote on stderr.</summary>
+    public static async Task<string> RunAsync(
         string ffmpegPath, IReadOnlyList<string> arguments, double totalSeconds, IProgress<RenderProgress>? progress, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var fraction = 0.0;
@@ -52,6 +53,7 @@ internal static class FfmpegRunner
         if (result.ExitCode != 0)
             throw new RenderException($"ffmpeg failed (exit code {result.ExitCode}): {result.ErrorTail}");
         progress?.Report(new RenderProgress(RenderStage.Generating, 1, totalSeconds));
+        return result.ErrorTail;
     }
 
     /// <summary>

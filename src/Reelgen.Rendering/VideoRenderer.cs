@@ -134,7 +134,9 @@ public sealed partial class VideoRenderer
         // two use different cores most of the time.
         var soundKey = _sceneCache is null || whole ? null : SceneCache.SoundKey(_ffmpegIdentity.Value, _options, plan, media);
         var keptSound = soundKey is null ? null : _sceneCache!.TryGetSound(soundKey, Path.Combine(workDirectory, SoundFile));
-        var loudness = keptSound is not null ? Task.FromResult(keptSound.Loudness) : MeasureLoudnessAsync(plan, media, workDirectory, cancellationToken);
+        // A video in one run needs the limiter's take known before it starts; the segment path learns it from the
+        // sound's own encode.
+        var loudness = keptSound is not null ? Task.FromResult(keptSound.Loudness) : MeasureLoudnessAsync(plan, media, workDirectory, whole, cancellationToken);
         var work = new RenderWork(plan, media, images, workDirectory, outputPath, loudness, progress, cancellationToken) { SoundKey = soundKey, SoundKept = keptSound is not null, Early = drawnEarly.IsCompletedSuccessfully ? drawnEarly.Result : new(StringComparer.Ordinal) };
         int rendered, reused;
         string? firstScene;
@@ -246,7 +248,7 @@ public sealed partial class VideoRenderer
         // loudness is known.
         var soundPath = Path.Combine(work.Directory, SoundFile);
         using var soundStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var sound = work.SoundKept ? Task.CompletedTask : EncodeSoundAsync(work, soundPath, missing.Count == 0 ? Stage(work, 0, 0.95) : null, soundStop.Token);
+        var sound = work.SoundKept ? work.Loudness : EncodeSoundAsync(work, soundPath, missing.Count == 0 ? Stage(work, 0, 0.95) : null, soundStop.Token);
         var keepWhole = Task.CompletedTask;
         try
         {
@@ -257,7 +259,7 @@ public sealed partial class VideoRenderer
                 {
                     // The same video as one ffmpeg run, kept beside the segments' command for comparison by hand (and
                     // by the render benchmark, whose baseline it is); only when every scene was drawn for this render.
-                    keepWhole = KeepWholeCommandAsync(work, sprites);
+                    keepWhole = KeepWholeCommandAsync(work, sprites, sound);
                 }
                 await EncodeSegmentsAsync(work, missing.Select(k => (segments[k], SegmentPath(segments[k]))).ToList(), sprites);
                 if (keys is not null)
@@ -277,7 +279,7 @@ public sealed partial class VideoRenderer
         await sound;
         await keepWhole;
         if (!work.SoundKept && work.SoundKey is { } soundKey)
-            KeepSound(soundKey, soundPath, new KeptSound(await work.Loudness));
+            KeepSound(soundKey, soundPath, new KeptSound(await sound));
 
         await JoinAsync(work, segments.Select(SegmentPath).ToList(), soundPath, Stage(work, missing.Count > 0 ? 0.95 : 0, 1));
         var poster = keys is not null && segments[0].Frames > 1.5 * plan.Fps ? keys[0] : null;
@@ -369,20 +371,35 @@ public sealed partial class VideoRenderer
         }
     }
 
-    /// <summary>Mixes, normalises and encodes the whole video's sound into <paramref name="soundPath"/>.</summary>
-    private async Task EncodeSoundAsync(RenderWork work, string soundPath, IProgress<RenderProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// Mixes, normalises and encodes the whole video's sound into <paramref name="soundPath"/>; returns the loudness
+    /// it was normalised by. Where the limiter holds peaks, the encode also measures the result: when the limiter
+    /// took less than <see cref="LimiterTolerance"/>, as it mostly does, the sound is done; otherwise the gain is
+    /// corrected as <see cref="CheckLimiterAsync"/> does and the sound encoded once more.
+    /// </summary>
+    private async Task<Loudness?> EncodeSoundAsync(RenderWork work, string soundPath, IProgress<RenderProgress>? progress, CancellationToken ct)
     {
         var scriptPath = Path.Combine(work.Directory, "sound-graph.txt");
-        var invocation = FfmpegGraph.BuildSound(work.Plan, work.Media, scriptPath, soundPath, _options, await work.Loudness);
+        var loudness = await work.Loudness;
+        var metered = loudness is { } first && FfmpegGraph.Limits(first);
+        var invocation = FfmpegGraph.BuildSound(work.Plan, work.Media, scriptPath, soundPath, _options, loudness, metered);
+        await KeepCommandAsync(invocation, scriptPath, "sound-args.txt", ct);
+        var stderr = await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, work.Plan.Seconds, progress, ct, _time);
+        var shortfall = metered ? Shortfall(Loudness.Parse(stderr)) : 0;
+        if (shortfall < LimiterTolerance)
+            return loudness;
+        var corrected = await CheckLimiterAsync(work.Plan, work.Media, work.Directory, loudness! with { Integrated = loudness.Integrated - shortfall }, 1, ct);
+        invocation = FfmpegGraph.BuildSound(work.Plan, work.Media, scriptPath, soundPath, _options, corrected);
         await KeepCommandAsync(invocation, scriptPath, "sound-args.txt", ct);
         await FfmpegRunner.RunAsync(_options.FfmpegPath, invocation.Arguments, work.Plan.Seconds, progress, ct, _time);
+        return corrected;
     }
 
     /// <summary>The whole video's single-run command, written once the loudness is known, without holding up the encode.</summary>
-    private async Task KeepWholeCommandAsync(RenderWork work, Dictionary<(int Scene, int Track), PresenterSprites> sprites)
+    private async Task KeepWholeCommandAsync(RenderWork work, Dictionary<(int Scene, int Track), PresenterSprites> sprites, Task<Loudness?> loudness)
     {
         var wholeScript = Path.Combine(work.Directory, "graph.txt");
-        var whole = FfmpegGraph.Build(work.Plan, work.PicturePath, work.Media, wholeScript, work.OutputPath, _options, await work.Loudness, sprites);
+        var whole = FfmpegGraph.Build(work.Plan, work.PicturePath, work.Media, wholeScript, work.OutputPath, _options, await loudness, sprites);
         await KeepCommandAsync(whole, wholeScript, "ffmpeg-args.txt", work.Token);
     }
 
@@ -477,7 +494,7 @@ public sealed partial class VideoRenderer
     /// The first pass of loudness normalisation: the sound alone, mixed as the render will mix it, measured by
     /// ebur128. Sound-only, so it costs a fraction of a second even for a long video; none when nothing sounds.
     /// </summary>
-    private async Task<Loudness?> MeasureLoudnessAsync(CompositionPlan plan, Dictionary<(int Scene, int Track), TrackMedia> media, string workDirectory, CancellationToken ct)
+    private async Task<Loudness?> MeasureLoudnessAsync(CompositionPlan plan, Dictionary<(int Scene, int Track), TrackMedia> media, string workDirectory, bool limiterChecked, CancellationToken ct)
     {
         if (!plan.Sounds.Any(t => media.TryGetValue((t.SceneIndex, t.TrackIndex), out var m) && m.Info.HasAudio))
             return null;
@@ -485,16 +502,30 @@ public sealed partial class VideoRenderer
         var probe = FfmpegGraph.BuildLoudnessProbe(plan, media, scriptPath);
         await File.WriteAllTextAsync(scriptPath, probe.FilterGraph, ct);
         var measured = Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, probe.Arguments, ct));
-        // Where the limiter holds peaks (short speech, clicks: sounds whose peaks stand far above their loudness) it
-        // also takes loudness, up to several LU; measured once more after it, the shortfall is added to the gain.
-        // Twice at most: each round closes most of what is left, and the limiter only ever takes less than the gain.
-        for (var round = 0; round < 2 && measured is { } m && FfmpegGraph.Limits(m); round++)
+        return limiterChecked ? await CheckLimiterAsync(plan, media, workDirectory, measured, 0, ct) : measured;
+    }
+
+    /// <summary>How much loudness the limiter may take before the gain is corrected for it, in LU.</summary>
+    private const double LimiterTolerance = 0.3;
+
+    /// <summary>How far <paramref name="after"/> (the sound measured after its normalisation) falls short of the target.</summary>
+    private static double Shortfall(Loudness? after) => FfmpegGraph.TargetLoudness - (after?.Integrated ?? FfmpegGraph.TargetLoudness);
+
+    /// <summary>
+    /// Where the limiter holds peaks (short speech, clicks: sounds whose peaks stand far above their loudness) it also
+    /// takes loudness, up to several LU; measured once more after it, the shortfall is added to the gain. Two rounds at
+    /// most, from <paramref name="firstRound"/> on (the sound's encode measures round 0 itself): each round closes most
+    /// of what is left, and the limiter only ever takes less than the gain.
+    /// </summary>
+    private async Task<Loudness?> CheckLimiterAsync(CompositionPlan plan, Dictionary<(int Scene, int Track), TrackMedia> media, string workDirectory, Loudness? measured, int firstRound, CancellationToken ct)
+    {
+        var scriptPath = Path.Combine(workDirectory, "loudness-graph.txt");
+        for (var round = firstRound; round < 2 && measured is { } m && FfmpegGraph.Limits(m); round++)
         {
             var check = FfmpegGraph.BuildLoudnessProbe(plan, media, scriptPath, m);
             await File.WriteAllTextAsync(scriptPath, check.FilterGraph, ct);
-            var after = Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, check.Arguments, ct));
-            var shortfall = FfmpegGraph.TargetLoudness - (after?.Integrated ?? FfmpegGraph.TargetLoudness);
-            if (shortfall < 0.3)
+            var shortfall = Shortfall(Loudness.Parse(await FfmpegRunner.CaptureAsync(_options.FfmpegPath, check.Arguments, ct)));
+            if (shortfall < LimiterTolerance)
                 break;
             measured = m with { Integrated = m.Integrated - shortfall };
         }

@@ -5,7 +5,10 @@ import sys
 from collections import defaultdict
 
 rows_path, plain_path, runs, scale, template_renders, machine = sys.argv[1:7]
-GOAL = 1.15
+# Render / baseline: (a) at most 1.2x with its presenter speaking, blinking and swaying (the presenter issue), (b) at
+# most 1.15x; (d) per render, cold, at most 1.3x (the template issue).
+GOALS = {"a": 1.2, "b": 1.15}
+TEMPLATE_GOAL = 1.3
 # The presenter must not make rendering slow: a speaking, blinking, swaying presenter against the same video with
 # the presenter frozen (the plain command: the drawn base picture looped, the speech added).
 PRESENTER_GOAL = 1.2
@@ -79,13 +82,13 @@ for case in sorted(runs_of):
     wall, base, video = med(case, "wall"), med(case, "base"), med(case, "video")
     n = int(med(case, "renders"))
     ratio = wall / base
-    goal = (f"{'met' if ratio <= GOAL else 'not met'} (≤ {GOAL}x)") if case in "ab" else (
+    goal = (f"{'met' if ratio <= GOALS[case] else 'not met'} (≤ {GOALS[case]}x)") if case in GOALS else (
         f"{'met' if ratio <= MOTION_GOAL else 'not met'} (≤ {MOTION_GOAL}x)") if case == "f" else "—"
     print(f"| {TITLES[case]} | {video:.1f} | {n} | {wall:.2f} | {med(case, 'cpu'):.2f} | "
           f"{med(case, 'rss_renderer'):.0f} + {med(case, 'rss_ffmpeg'):.0f} | {video / wall:.2f} | {base:.2f} | "
           f"{ratio:.2f}x | {goal} |")
 for case in (c for c in "abf" if c in runs_of):
-    goal = MOTION_GOAL if case == "f" else GOAL
+    goal = MOTION_GOAL if case == "f" else GOALS[case]
     wall, base = med(case, "wall"), med(case, "base")
     extra, allowed = wall - base, (goal - 1) * base
     verdict = f"{extra - allowed:.2f} s too much" if extra > allowed else f"{allowed - extra:.2f} s to spare"
@@ -99,7 +102,9 @@ if "d" in runs_of:
         return statistics.median(r[key] for r in renders["d"])
     print(f"(d) is run once: its {n:.0f} renders are its repeats, and its row is their total. Per render (median of "
           f"the {n:.0f}): wall {per('wall'):.2f} s, CPU {per('cpu'):.2f} s, baseline {per('base'):.2f} s "
-          f"({per('wall') / per('base'):.2f}x), {per('video'):.1f} s of video, real-time factor {per('video') / per('wall'):.2f}.")
+          f"({per('wall') / per('base'):.2f}x), {per('video'):.1f} s of video, real-time factor {per('video') / per('wall'):.2f}. "
+          f"Goal: at most {TEMPLATE_GOAL}x per render, cold: {'met' if per('wall') <= TEMPLATE_GOAL * per('base') else 'not met'} "
+          f"({TEMPLATE_GOAL}x allows {(TEMPLATE_GOAL - 1) * per('base'):.2f} s over the baseline; the render takes {per('wall') - per('base'):.2f} s).")
 
 print()
 print("## Where the time goes")

@@ -395,12 +395,18 @@ public sealed partial class VideoRenderer
         return corrected;
     }
 
-    /// <summary>The whole video's single-run command, written once the loudness is known, without holding up the encode.</summary>
-    private async Task KeepWholeCommandAsync(RenderWork work, Dictionary<(int Scene, int Track), PresenterSprites> sprites, Task<Loudness?> loudness)
+    /// <summary>
+    /// The whole video's single-run command, without holding up the encode: written with the first loudness
+    /// measurement as soon as it is known (before any encode ends, so a copy taken when one ends has it), and written
+    /// again should the sound's encode correct that loudness for its limiter.
+    /// </summary>
+    private async Task KeepWholeCommandAsync(RenderWork work, Dictionary<(int Scene, int Track), PresenterSprites> sprites, Task<Loudness?> sound)
     {
         var wholeScript = Path.Combine(work.Directory, "graph.txt");
-        var whole = FfmpegGraph.Build(work.Plan, work.PicturePath, work.Media, wholeScript, work.OutputPath, _options, await loudness, sprites);
-        await KeepCommandAsync(whole, wholeScript, "ffmpeg-args.txt", work.Token);
+        var first = await work.Loudness;
+        await KeepCommandAsync(FfmpegGraph.Build(work.Plan, work.PicturePath, work.Media, wholeScript, work.OutputPath, _options, first, sprites), wholeScript, "ffmpeg-args.txt", work.Token);
+        if (await sound is { } final && final != first)
+            await KeepCommandAsync(FfmpegGraph.Build(work.Plan, work.PicturePath, work.Media, wholeScript, work.OutputPath, _options, final, sprites), wholeScript, "ffmpeg-args.txt", work.Token);
     }
 
     /// <summary>Samples key colours, draws the still pictures and the presenters' heads of the scenes in <paramref name="part"/>.</summary>
